@@ -1,0 +1,132 @@
+"""Command line: ``python -m analysis extract|evaluate|manifest``.
+
+Bad input never produces a traceback: each problem is one line naming the file, the
+other files are still processed, a summary lists the failures, and the exit status is
+2 (1 for an internal error). ``--fail-fast`` stops at the first problem and writes nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import PolicyLensError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Abort(Exception):
+    """Raised to abandon a run (fail-fast) so outputs are not published."""
+
+
+def _progress(total: int, quiet: bool):
+    from tqdm import tqdm
+
+    disable = quiet or not sys.stderr.isatty()
+    return tqdm(total=total, unit="policy", file=sys.stderr, disable=disable, dynamic_ncols=True)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Extract the four tables from policy files and directories."""
+    from .batch import run_dask, run_local
+    from .codebook import load_codebook
+    from .corpus import plan_inputs
+    from .outputs import TableWriter
+    from .schema import TABLES
+
+    codebook = str(Path(args.codebook)) if args.codebook else None
+    load_codebook(codebook) if codebook else load_codebook()  # validate before any work
+    jobs, problems = plan_inputs(args.paths)
+    failures = [str(p) for p in problems]
+    for line in failures:
+        print(f"error: {line}", file=sys.stderr)
+    if failures and args.fail_fast:
+        return EXIT_BAD_INPUT
+    work = [(v, str(p)) for v, p in jobs]
+    if args.engine == "dask":
+        outcomes = run_dask(work, args.scheduler, max(1, args.jobs), codebook, args.max_bytes)
+    else:
+        outcomes = run_local(work, args.jobs, codebook, args.max_bytes)
+    done = 0
+    try:
+        with TableWriter(args.out) as writer, _progress(len(work), args.quiet) as bar:
+            for _job, result, error in outcomes:
+                bar.update(1)
+                if error:
+                    failures.append(error)
+                    bar.write(f"error: {error}", file=sys.stderr)
+                    if args.fail_fast:
+                        raise _Abort
+                    continue
+                writer.add({name: result.table(name) for name in TABLES})
+                done += 1
+    except _Abort:
+        print(f"stopped at the first failure (--fail-fast); previous outputs in {args.out} left unchanged",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not args.quiet:
+        print(f"extracted {done} of {len(work)} policies into {args.out}", file=sys.stderr)
+    if failures:
+        print(f"{len(failures)} input problem(s):", file=sys.stderr)
+        for line in failures:
+            print(f"  - {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    """Verify the manifest against data/raw/policies (sha256 and size of every file)."""
+    from .corpus import verify_manifest
+
+    rows = verify_manifest()
+    print(f"manifest OK: {len(rows)} registered policies, sha256 verified", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score the extractor (and the keyword baseline) against the hand-coded labels."""
+    from .evaluate import evaluate_cli
+
+    return evaluate_cli(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m analysis``."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("extract", help="extract practices, facts, sentences and metrics")
+    ex.add_argument("paths", nargs="+", help="policy files (.txt, .html, .htm) or directories")
+    ex.add_argument("--out", required=True, help="output directory for the four CSV files")
+    ex.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
+    ex.add_argument("--engine", choices=("local", "dask"), default="local")
+    ex.add_argument("--scheduler", help="Dask scheduler address (default: start a local cluster)")
+    ex.add_argument("--codebook", help="codebook YAML (default data/codebook.yaml)")
+    ex.add_argument("--max-bytes", type=int, default=5_000_000, help="refuse files larger than this")
+    ex.add_argument("--fail-fast", action="store_true", help="stop at the first bad input; write nothing")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
+    ex.set_defaults(func=cmd_extract)
+    ev = sub.add_parser("evaluate", help="precision/recall/F1 against data/annotations")
+    ev.add_argument("--processed", help="directory with practices.csv (default data/processed)")
+    ev.add_argument("--by", choices=("dimension", "code", "vendor"), default="dimension")
+    ev.add_argument("--errors", action="store_true", help="also list false positives and negatives")
+    ev.set_defaults(func=cmd_evaluate)
+    mf = sub.add_parser("manifest", help="verify data/raw/manifest.csv against the raw files")
+    mf.set_defaults(func=cmd_manifest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PolicyLensError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; previous outputs left unchanged", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -1,0 +1,205 @@
+"""Load, validate and compile the codebook (``data/codebook.yaml``).
+
+The codebook maps every code of the shared taxonomy to a definition and match rules:
+
+- ``patterns``: case-insensitive regular expressions for the phrase itself;
+- ``requires``: the name of a context (``collect``, ``share``, ``user_right``...) that must
+  occur in the sentence, in the sentence that introduces its list, or in its heading path;
+- ``exclude``: patterns that veto a sentence (e.g. "device name" is not a person's name);
+- ``negatable``: whether a negated context verb ("we do not collect") cancels the match.
+
+Validation is strict: a code missing from or unknown to the taxonomy, an empty pattern
+list, an invalid regex, a pattern that can backtrack catastrophically, or an unknown
+context each raise :class:`~analysis.errors.CodebookError` naming the entry.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CodebookError
+from .paths import CODEBOOK_PATH, TAXONOMY_PATH
+
+try:  # Python 3.11+: the regex parser lives in re._parser
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+
+DIMENSIONS: tuple[str, ...] = ("data_type", "permission", "recipient", "right", "practice")
+_FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Context:
+    """A named context: words that must be near a phrase, and their negated forms."""
+
+    name: str
+    pattern: re.Pattern[str]
+    negated: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class CodeRule:
+    """Compiled match rules for one code."""
+
+    code: str
+    dimension: str
+    label: str
+    definition: str
+    pattern: re.Pattern[str]
+    requires: Context | None
+    exclude: re.Pattern[str] | None
+    negatable: bool
+    sources: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """All compiled rules, in taxonomy order, plus the negation exceptions."""
+
+    rules: tuple[CodeRule, ...]
+    contexts: dict[str, Context]
+    exception: re.Pattern[str]
+    labels: dict[str, str]
+    dimensions: dict[str, str]
+    path: str
+
+
+def _nested_unbounded(tree: Any, inside: bool = False) -> bool:
+    """True if an unbounded repeat contains another unbounded repeat (e.g. ``(a+)+``)."""
+    for op, av in tree:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, hi, sub = av
+            unbounded = hi == sre_parse.MAXREPEAT or hi > 100
+            if unbounded and inside:
+                return True
+            if _nested_unbounded(sub, inside or unbounded):
+                return True
+        elif name == "SUBPATTERN":
+            if _nested_unbounded(av[-1], inside):
+                return True
+        elif name == "BRANCH":
+            if any(_nested_unbounded(b, inside) for b in av[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if _nested_unbounded(av[1], inside):
+                return True
+    return False
+
+
+def compile_pattern(where: str, patterns: list[str] | str) -> re.Pattern[str]:
+    """Compile one or more regexes into one alternation, refusing unsafe or invalid ones."""
+    items = [patterns] if isinstance(patterns, str) else patterns
+    if not isinstance(items, list) or not items:
+        raise CodebookError(where, "pattern list is empty")
+    for p in items:
+        if not isinstance(p, str) or not p.strip():
+            raise CodebookError(where, f"pattern {p!r} is empty or not a string")
+        try:
+            tree = sre_parse.parse(p, _FLAGS)
+        except re.error as err:
+            raise CodebookError(where, f"invalid regex {p!r}: {err}") from None
+        if _nested_unbounded(tree):
+            raise CodebookError(where, f"pattern {p!r} nests unbounded repeats and can backtrack "
+                                       "catastrophically; bound the inner repeat")
+    return re.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
+
+
+def load_taxonomy(path: Path = TAXONOMY_PATH) -> dict[str, Any]:
+    """Read the taxonomy contract (vendors, inclusion rules, codes per dimension)."""
+    try:
+        tax = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise CodebookError(path, f"cannot read taxonomy: {err}") from None
+    if not isinstance(tax, dict) or any(d not in tax for d in DIMENSIONS):
+        raise CodebookError(path, f"taxonomy must define {', '.join(DIMENSIONS)}")
+    return tax
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise CodebookError(path, f"cannot be read ({err.strerror or err})") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise CodebookError(path, f"is not valid YAML{where}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
+        raise CodebookError(path, "must be a mapping with a 'codes' section")
+    return data
+
+
+def _contexts(path: Path, data: dict[str, Any]) -> dict[str, Context]:
+    out = {}
+    for name, spec in (data.get("contexts") or {}).items():
+        where = f"{path} [context {name}]"
+        if not isinstance(spec, dict) or "pattern" not in spec:
+            raise CodebookError(where, "needs a 'pattern'")
+        verbs = spec.get("verbs")
+        negated = None
+        if verbs:
+            vpat = compile_pattern(where + " verbs", verbs).pattern
+            negated = re.compile(
+                r"\b(?:not|never|no\s+longer|neither|nor|n[’']t)\s+(?:[\w’'-]+\s+){0,3}?(?:" + vpat + ")",
+                _FLAGS)
+        out[name] = Context(name, compile_pattern(where, spec["pattern"]), negated)
+    return out
+
+
+def load_codebook(path: str | Path = CODEBOOK_PATH, taxonomy: str | Path = TAXONOMY_PATH) -> Codebook:
+    """Load and validate a codebook against the taxonomy; return compiled rules."""
+    path = Path(path)
+    return _load_codebook_cached(str(path.resolve()), str(Path(taxonomy).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
+    path = Path(path_s)
+    data = _read_yaml(path)
+    tax = load_taxonomy(Path(taxonomy_s))
+    expected = {c: d for d in DIMENSIONS for c in tax[d]}
+    codes: dict[str, Any] = data["codes"]
+    unknown = sorted(set(codes) - set(expected))
+    if unknown:
+        raise CodebookError(path, f"unknown code '{unknown[0]}' (not in the taxonomy)")
+    missing = [c for c in expected if c not in codes]
+    if missing:
+        raise CodebookError(path, f"code '{missing[0]}' of the taxonomy has no entry")
+    contexts = _contexts(path, data)
+    rules = []
+    for code, dim in expected.items():
+        spec = codes[code]
+        where = f"{path} [{code}]"
+        if not isinstance(spec, dict):
+            raise CodebookError(where, "entry must be a mapping")
+        if spec.get("dimension", dim) != dim:
+            raise CodebookError(where, f"dimension '{spec.get('dimension')}' but the taxonomy says '{dim}'")
+        if not str(spec.get("definition", "")).strip():
+            raise CodebookError(where, "has no definition")
+        if "patterns" not in spec or not spec["patterns"]:
+            raise CodebookError(where, "pattern list is empty")
+        req = spec.get("requires")
+        if req is not None and req not in contexts:
+            raise CodebookError(where, f"requires unknown context '{req}'")
+        rules.append(CodeRule(
+            code=code, dimension=dim, label=str(tax[dim][code].get("label", code)),
+            definition=" ".join(str(spec["definition"]).split()),
+            pattern=compile_pattern(where, spec["patterns"]),
+            requires=contexts[req] if req else None,
+            exclude=compile_pattern(where + " exclude", spec["exclude"]) if spec.get("exclude") else None,
+            negatable=bool(spec.get("negatable", True)),
+            sources=tuple(spec.get("sources", ()) or ()),
+        ))
+    exc = data.get("negation_exceptions") or [r"\bexcept\b", r"\bunless\b", r"\bother than\b",
+                                             r"\bwithout (?:your|the user'?s?) (?:prior |express |explicit )*(?:consent|authori[sz]ation|permission)"]
+    return Codebook(rules=tuple(rules), contexts=contexts,
+                    exception=compile_pattern(f"{path} [negation_exceptions]", exc),
+                    labels={r.code: r.label for r in rules},
+                    dimensions={r.code: r.dimension for r in rules}, path=str(path))

@@ -1,0 +1,141 @@
+"""The registered corpus (``data/raw/manifest.csv``) and how input paths map to vendor ids.
+
+A file is a *registered raw policy* when it is ``data/raw/policies/<vendor>.txt`` or
+carries the manifest's ``source_file`` name; its vendor id is then the manifest slug
+and its sha256 must match the manifest. Any other file's vendor id is its file stem.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError, ManifestError
+from .loader import SUPPORTED_SUFFIXES, Document
+from .paths import MANIFEST_PATH, RAW_POLICIES_DIR
+
+MANIFEST_COLUMNS = ("vendor", "label", "source_file", "sha256", "bytes", "stated_date")
+
+
+@dataclass(frozen=True)
+class Registered:
+    """One manifest row."""
+
+    vendor: str
+    label: str
+    source_file: str
+    sha256: str
+    bytes: int
+    stated_date: str
+
+
+@lru_cache(maxsize=2)
+def read_manifest(path: str = str(MANIFEST_PATH)) -> tuple[Registered, ...]:
+    """Read the manifest; a malformed file is a ManifestError naming it."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if tuple(reader.fieldnames or ()) != MANIFEST_COLUMNS:
+                raise ManifestError(path, f"columns must be {','.join(MANIFEST_COLUMNS)}")
+            return tuple(Registered(r["vendor"], r["label"], r["source_file"], r["sha256"], int(r["bytes"]),
+                                    r["stated_date"]) for r in reader)
+    except OSError as err:
+        raise ManifestError(path, f"cannot be read ({err.strerror or err})") from None
+    except (ValueError, KeyError) as err:
+        raise ManifestError(path, f"malformed row ({err})") from None
+
+
+def vendor_labels() -> dict[str, str]:
+    """Display label of every registered vendor, in manifest order."""
+    return {r.vendor: r.label for r in read_manifest()}
+
+
+def registered_for(path: Path) -> Registered | None:
+    """The manifest row a file is registered as, if any."""
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return None
+    for r in read_manifest():
+        if resolved == (RAW_POLICIES_DIR / f"{r.vendor}.txt").resolve() or path.name == r.source_file:
+            return r
+    return None
+
+
+def check_registered(doc: Document) -> None:
+    """Raise ManifestError if a registered policy's bytes differ from the manifest."""
+    reg = registered_for(Path(doc.path))
+    if reg is not None and reg.sha256 != doc.sha256:
+        raise ManifestError(doc.path, f"sha256 {doc.sha256[:12]}… does not match the manifest's "
+                                      f"{reg.sha256[:12]}… for '{reg.vendor}'; raw data must not change")
+
+
+def verify_manifest(raw_dir: Path = RAW_POLICIES_DIR) -> list[Registered]:
+    """Check every registered raw file exists with its recorded sha256 and size."""
+    rows = list(read_manifest())
+    for r in rows:
+        p = raw_dir / f"{r.vendor}.txt"
+        try:
+            data = p.read_bytes()
+        except OSError:
+            raise ManifestError(p, "is listed in the manifest but cannot be read") from None
+        if hashlib.sha256(data).hexdigest() != r.sha256 or len(data) != r.bytes:
+            raise ManifestError(p, "sha256 or size does not match the manifest; raw data must not change")
+    return rows
+
+
+def _vendor_id(path: Path) -> str:
+    reg = registered_for(path)
+    return reg.vendor if reg else path.stem
+
+
+def resolve_inputs(paths: list[str | Path]) -> list[tuple[str, Path]]:
+    """Expand files and directories into (vendor id, path) jobs sorted by vendor id.
+
+    Raises InputError for the first problem (missing path, empty directory, two files with
+    one vendor id); :func:`plan_inputs` collects every problem instead.
+    """
+    jobs, problems = plan_inputs(paths)
+    if problems:
+        raise problems[0]
+    return jobs
+
+
+def plan_inputs(paths: list[str | Path]) -> tuple[list[tuple[str, Path]], list[InputError]]:
+    """Expand inputs; return jobs sorted by vendor id and the problems found on the way.
+
+    Directories are searched recursively for supported files (hidden files and folders are
+    ignored); other files inside a directory are reported as problems, never skipped silently.
+    """
+    files: list[Path] = []
+    problems: list[InputError] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.is_file()
+                           and not any(part.startswith(".") for part in q.relative_to(p).parts))
+            policies = [q for q in found if q.suffix.lower() in SUPPORTED_SUFFIXES]
+            for q in found:
+                if q.suffix.lower() not in SUPPORTED_SUFFIXES and q.name != "SHA256SUMS":
+                    problems.append(InputError(q, f"skipped: unsupported file type '{q.suffix or '(none)'}'"))
+            if not policies:
+                problems.append(InputError(p, f"directory contains no policy files ({', '.join(sorted(SUPPORTED_SUFFIXES))})"))
+            files.extend(policies)
+        elif p.exists() or p.is_symlink():
+            files.append(p)
+        else:
+            problems.append(InputError(p, "does not exist"))
+    by_vendor: dict[str, list[Path]] = {}
+    for f in dict.fromkeys(files):  # de-duplicate, keep order
+        by_vendor.setdefault(_vendor_id(f), []).append(f)
+    jobs = []
+    for vendor in sorted(by_vendor):
+        group = by_vendor[vendor]
+        if len(group) > 1:
+            problems.append(InputError(group[0], f"and {', '.join(map(str, group[1:]))} map to the same vendor id "
+                                                 f"'{vendor}'; rename one"))
+            continue
+        jobs.append((vendor, group[0]))
+    return jobs, problems

@@ -1,0 +1,212 @@
+"""Concrete facts stated in a policy, each with the sentence that states it.
+
+Fields (one row per value per supporting sentence):
+
+- ``policy_date``: the date the policy says it was updated or takes effect (ISO).
+- ``child_age``: an age threshold stated for children or minors (years).
+- ``storage_country``: a country or region where data is stored, hosted or processed.
+- ``organisation``: a named organisation that receives or processes data; the value is
+  ``Name|recipient.code`` from the organisation gazetteer (``data/organisations.yaml``).
+- ``contact_email``: an e-mail address given in the policy.
+- ``retention_period``: a concrete period such as ``30 days`` near a retention verb.
+- ``response_time``: the time promised to answer a rights request (``15 days``).
+- ``defect.list_without_items``: a sentence announcing a list (ending in ':') that no
+  list follows.
+- ``defect.blank_contact``: a sentence that points to a contact ("contact us at") and
+  leaves the address blank.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+
+from .errors import CodebookError
+from .paths import ORGANISATIONS_PATH
+from .segment import KIND_HEADING, Segment, announced_lists_without_items
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+_MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATE = re.compile(
+    rf"\b(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)\b"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MON}),?\s+(?P<y2>(?:19|20)\d\d)\b"
+    rf"|\b(?P<y3>(?:19|20)\d\d)[-/.](?P<m3>\d{{1,2}})[-/.](?P<d3>\d{{1,2}})\b"
+    rf"|\b(?P<m4>{_MON}),?\s+(?P<y4>(?:19|20)\d\d)\b",
+    re.IGNORECASE)
+_DATE_CUE = re.compile(r"\b(?:updat\w*|effective|effect|revis\w*|version|last\s+modified|amended|dated|published|as\s+of)\b",
+                       re.IGNORECASE)
+_AGE = re.compile(
+    r"\b(?:under|below|younger\s+than|less\s+than|over|above|at\s+least|aged?)\s+(?:the\s+age\s+of\s+)?(?P<a>\d{1,2})\b"
+    r"|\b(?P<b>\d{1,2})\s*(?:\(\w+\)\s*)?years?\s+(?:of\s+age|old)\b|\bage\s+of\s+(?P<c>\d{1,2})\b",
+    re.IGNORECASE)
+_CHILD = re.compile(r"\b(?:child\w*|minor\w*|kids?|teen\w*|juvenile\w*|under\s*age|parent\w*|guardian\w*|age)\b",
+                    re.IGNORECASE)
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_NUM = (r"(?P<n>\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+        r"twenty|thirty|forty-?five|sixty|ninety)")
+_PERIOD = re.compile(_NUM + r"\s*(?:\(\d+\)\s*)?(?:-\s*)?(?P<q>calendar\s+|working\s+|business\s+)?(?P<u>days?|weeks?|months?|years?)\b",
+                     re.IGNORECASE)
+_RETENTION_CUE = re.compile(r"\b(?:retain\w*|retention|keep|kept|stor(?:e|ed|age)|sav(?:e|ed)|hold|held|delet\w*|eras\w*|"
+                            r"remov\w*|destroy\w*|anonymi[sz]\w*|overwrit\w*|cycl\w*|expir\w*)\b", re.IGNORECASE)
+_RESPONSE_CUE = re.compile(r"\b(?:respond\w*|reply|replies|answer\w*|response|process\w*\s+(?:your\s+)?request|"
+                           r"handle\w*|feedback|deal\s+with|get\s+back)\b[^.]{0,80}?\bwithin\b", re.IGNORECASE)
+_AGE_CONTEXT_EXCLUDE = re.compile(r"\bretain|\bretention|\bstor(?:e|ed|age)\b|\bkept\b", re.IGNORECASE)
+_STORAGE_CUE = re.compile(r"\b(?:stor\w+|host\w*|servers?|data\s*cent(?:er|re)s?|locat\w+|process\w*|kept|resid\w+|transfer\w*)\b",
+                          re.IGNORECASE)
+_BLANK_CONTACT = re.compile(r"\b(?:contact|e-?mail|write\s+to|reach)\s+(?:us\s+)?(?:at|via|on|to)\s*(?:[.:]?\s*$|(?=\s+(?:If|We|You|Please|For|The)\b)|\s*\.)",
+                            re.IGNORECASE)
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+            "forty-five": 45, "fortyfive": 45, "sixty": 60, "ninety": 90}
+
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("United States", r"united\s+states(?:\s+of\s+america)?|u\.s\.a?\.?|usa"),
+    ("China", r"(?:mainland\s+)?china|people[’']?s\s+republic\s+of\s+china|p\.?r\.?c\.?"),
+    ("Hong Kong", r"hong\s+kong(?:\s+sar)?"), ("Singapore", r"singapore"), ("India", r"india"),
+    ("Russia", r"russia(?:n\s+federation)?"), ("Germany", r"germany|frankfurt"), ("Ireland", r"ireland|dublin"),
+    ("Netherlands", r"netherlands|amsterdam"), ("France", r"france|paris"), ("Japan", r"japan|tokyo"),
+    ("South Korea", r"(?:south\s+)?korea|seoul"), ("Canada", r"canada"), ("Australia", r"australia|sydney"),
+    ("Brazil", r"brazil"), ("United Kingdom", r"united\s+kingdom|u\.k\.|great\s+britain|london"),
+    ("European Union", r"european\s+union|e\.u\.|eu"), ("European Economic Area", r"european\s+economic\s+area|eea"),
+    ("Vietnam", r"vietnam"), ("Indonesia", r"indonesia"), ("Malaysia", r"malaysia"), ("Thailand", r"thailand"),
+    ("Taiwan", r"taiwan"), ("Switzerland", r"switzerland"), ("Sweden", r"sweden"), ("Finland", r"finland"),
+    ("Poland", r"poland"), ("Spain", r"spain"), ("Italy", r"italy"), ("Mexico", r"mexico"), ("Turkey", r"turkey"),
+    ("United Arab Emirates", r"united\s+arab\s+emirates|uae"), ("South Africa", r"south\s+africa"),
+    ("Israel", r"israel"), ("Belgium", r"belgium"), ("Austria", r"austria"), ("Denmark", r"denmark"),
+    ("Norway", r"norway"), ("Philippines", r"philippines"), ("Saudi Arabia", r"saudi\s+arabia"),
+    ("Ukraine", r"ukraine"), ("Kazakhstan", r"kazakhstan"), ("Belarus", r"belarus"), ("Argentina", r"argentina"),
+    ("Chile", r"chile"), ("Colombia", r"colombia"), ("New Zealand", r"new\s+zealand"), ("Pakistan", r"pakistan"),
+    ("Bangladesh", r"bangladesh"), ("Egypt", r"egypt"), ("Nigeria", r"nigeria"), ("Kenya", r"kenya"),
+)
+_COUNTRY = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(COUNTRIES)) + r")(?![\w-])", re.IGNORECASE)
+
+
+class Fact(NamedTuple):
+    """One stated value with its supporting sentence."""
+
+    field: str
+    value: str
+    sentence_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A known organisation that policies name as a recipient or processor."""
+
+    name: str
+    recipient: str
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=4)
+def load_organisations(path: str = str(ORGANISATIONS_PATH)) -> tuple[Organisation, ...]:
+    """Read the gazetteer of organisations (name, aliases, recipient code)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise CodebookError(path, f"cannot read organisation gazetteer: {err}") from None
+    out = []
+    for entry in data.get("organisations", []):
+        aliases = [entry["name"], *entry.get("aliases", [])]
+        pat = r"(?<![\w@.])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases) + r")(?![\w-])"
+        flags = 0 if entry.get("case_sensitive", False) else re.IGNORECASE
+        try:
+            out.append(Organisation(entry["name"], entry["recipient"], re.compile(pat, flags)))
+        except (KeyError, re.error) as err:
+            raise CodebookError(path, f"bad organisation entry {entry!r}: {err}") from None
+    return tuple(out)
+
+
+def _iso(m: re.Match[str]) -> str:
+    g = m.groupdict()
+    if g["y1"]:
+        y, mo, d = g["y1"], MONTHS_lookup(g["m1"]), g["d1"]
+    elif g["y2"]:
+        y, mo, d = g["y2"], MONTHS_lookup(g["m2"]), g["d2"]
+    elif g["y3"]:
+        y, mo, d = g["y3"], int(g["m3"]), g["d3"]
+    else:
+        return f"{int(g['y4']):04d}-{MONTHS_lookup(g['m4']):02d}"
+    return f"{int(y):04d}-{mo:02d}-{int(d):02d}"
+
+
+def MONTHS_lookup(name: str) -> int:  # noqa: N802 - tiny helper kept next to MONTHS
+    """Month number of an English month name or abbreviation."""
+    key = name.lower().rstrip(".")
+    for full, num in MONTHS.items():
+        if full.startswith(key[:3]):
+            return num
+    raise ValueError(name)
+
+
+def _period(m: re.Match[str]) -> str:
+    n = m.group("n").lower()
+    num = int(n) if n.isdigit() else _WORDNUM.get(n.replace("-", ""), _WORDNUM.get(n, 0))
+    unit = m.group("u").lower().rstrip("s")
+    qual = (m.group("q") or "").strip().lower()
+    unit = f"{qual} {unit}" if qual in ("working", "business") else unit
+    return f"{num} {unit}{'s' if num != 1 else ''}"
+
+
+def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...] | None = None) -> list[Fact]:
+    """Find the concrete facts of a segmented policy, in document order per field."""
+    orgs = load_organisations() if orgs is None else orgs
+    out: list[Fact] = []
+    date_found = False
+    for r in rows:
+        s = text[r.start:r.end]
+        add = lambda field, value: out.append(Fact(field, value, r.sentence_id, r.start, r.end))  # noqa: E731
+        if not date_found and (_DATE_CUE.search(s) or r.kind == KIND_HEADING):
+            m = _DATE.search(s)
+            if m and (_DATE_CUE.search(s) or r.sentence_id < 5):
+                add("policy_date", _iso(m))
+                date_found = True
+        if _CHILD.search(s):
+            for m in _AGE.finditer(s):
+                age = m.group("a") or m.group("b") or m.group("c")
+                if 6 <= int(age) <= 21 and not _AGE_CONTEXT_EXCLUDE.search(s):
+                    add("child_age", str(int(age)))
+        for m in _EMAIL.finditer(s):
+            add("contact_email", m.group(0).lower())
+        if _STORAGE_CUE.search(s):
+            seen = set()
+            for m in _COUNTRY.finditer(s):
+                name = next(COUNTRIES[int(k[1:])][0] for k, v in m.groupdict().items() if v)
+                if name not in seen and _near_storage(s, m.start()):
+                    seen.add(name)
+                    add("storage_country", name)
+        if _RESPONSE_CUE.search(s):
+            for m in _PERIOD.finditer(s):
+                if re.search(r"within\s+(?:\S+\s+){0,1}$", s[max(0, m.start() - 20):m.start()], re.IGNORECASE):
+                    add("response_time", _period(m))
+        elif _RETENTION_CUE.search(s):
+            for m in _PERIOD.finditer(s):
+                if not re.search(r"\b(?:age|aged|under|over|old)\b", s[max(0, m.start() - 25):m.end() + 10], re.IGNORECASE):
+                    add("retention_period", _period(m))
+        named = set()
+        for org in orgs:
+            if org.name not in named and org.pattern.search(s):
+                named.add(org.name)
+                add("organisation", f"{org.name}|{org.recipient}")
+        if r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
+            add("defect.blank_contact", "contact address left blank")
+    for r in announced_lists_without_items(text, rows):
+        out.append(Fact("defect.list_without_items", "announced list has no items", r.sentence_id, r.start, r.end))
+    return out
+
+
+_STORAGE_NEAR = re.compile(r"\b(?:stor\w+|host\w*|servers?|data\s*cent(?:er|re)s?|locat\w+|process\w*|kept|resid\w+|transfer\w*)\b"
+                           r"[^.;]{0,120}$", re.IGNORECASE)
+
+
+def _near_storage(s: str, pos: int) -> bool:
+    """A country counts when a storage/processing word precedes it within the clause."""
+    return bool(_STORAGE_NEAR.search(s[max(0, pos - 140):pos]))

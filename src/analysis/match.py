@@ -1,0 +1,105 @@
+"""Apply the compiled codebook to a segmented policy: one finding per supporting sentence.
+
+For every code the phrase pattern is scanned once over the whole text; each hit is
+mapped to the sentence containing it. A hit counts when
+
+1. no ``exclude`` pattern overlaps it (so "device name" does not count as a name);
+2. its required context (a collection verb, a sharing verb, a user-facing modal...)
+   occurs in the hit's clause or sentence, else in the sentence that introduces its
+   list, else in its heading path; and
+3. that context is not negated ("we do not sell", "will not share"), unless the
+   sentence carries an exception ("except", "unless", "without your consent"), which
+   turns a denial into a conditional permission.
+
+Headings support only ``practice`` codes (a "Children's privacy" heading is itself the
+statement); every other dimension needs a sentence or list item.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import NamedTuple
+
+from .codebook import Codebook, CodeRule, Context
+from .segment import KIND_HEADING, Segment
+
+_CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
+
+
+class Finding(NamedTuple):
+    """A code supported by one sentence."""
+
+    dimension: str
+    code: str
+    sentence_id: int
+    start: int
+    end: int
+
+
+def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: int, end: int) -> str | None:
+    """'pos' if the context occurs un-negated in ``text[start:end]``, 'neg' if only negated
+    (and no exception), else None."""
+    ends = [m.end() for m in ctx.pattern.finditer(text, start, end)]
+    if not ends:
+        return None
+    if ctx.negated is None:
+        return "pos"
+    negated = {m.end() for m in ctx.negated.finditer(text, start, end)}
+    if any(e not in negated for e in ends):
+        return "pos"
+    return "pos" if exception.search(text, start, end) else "neg"
+
+
+def _clause_bounds(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
+    a, b = s, e
+    for m in _CLAUSE.finditer(text, s, e):
+        if m.end() <= pos:
+            a = m.end()
+        elif m.start() >= pos:
+            b = m.start()
+            break
+    return a, b
+
+
+def _accept(rule: CodeRule, book: Codebook, text: str, rows: list[Segment], row: Segment,
+            hit: tuple[int, int]) -> bool:
+    ctx = rule.requires
+    if ctx is None:
+        return True
+    state = None
+    if rule.negatable:
+        cs, ce = _clause_bounds(text, row.start, row.end, hit[0])
+        state = context_state(ctx, book.exception, text, cs, ce)
+    if state is None:
+        state = context_state(ctx, book.exception, text, row.start, row.end)
+    if state is None and row.lead_in >= 0:
+        lead = rows[row.lead_in]
+        state = context_state(ctx, book.exception, text, lead.start, lead.end)
+    if state is None and row.section and ctx.pattern.search(row.section):
+        state = "pos"
+    if state == "neg" and not rule.negatable:
+        state = "pos"
+    return state == "pos"
+
+
+def match_rules(text: str, rows: list[Segment], book: Codebook) -> list[Finding]:
+    """All (code, sentence) findings of a segmented text, sorted by dimension order, code, start."""
+    starts = [r.start for r in rows]
+    out: list[Finding] = []
+    for rule in book.rules:
+        hits: dict[int, list[tuple[int, int]]] = {}
+        for m in rule.pattern.finditer(text):
+            i = bisect_right(starts, m.start()) - 1
+            if i < 0 or m.start() >= rows[i].end or m.end() == m.start():
+                continue
+            if rows[i].kind == KIND_HEADING and rule.dimension != "practice":
+                continue
+            hits.setdefault(i, []).append((m.start(), m.end()))
+        for i, spans in hits.items():
+            row = rows[i]
+            if rule.exclude is not None:
+                vetoes = [(m.start(), m.end()) for m in rule.exclude.finditer(text, row.start, row.end)]
+                spans = [h for h in spans if not any(a < h[1] and h[0] < b for a, b in vetoes)]
+            if any(_accept(rule, book, text, rows, row, h) for h in spans):
+                out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
+    return out

@@ -1,0 +1,69 @@
+"""Policy-level text metrics: length, reading time, readability, hedging, structure.
+
+Hedging terms (counted case-insensitively as whole words or phrases) are the vague
+qualifiers that privacy-policy studies flag as lowering a policy's precision
+(Reidenberg et al. 2016, "Ambiguity in privacy policies"):
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import textstat
+
+from .segment import KIND_HEADING, KIND_LIST_ITEM, Segment
+
+WORDS_PER_MINUTE = 240
+HEDGING_TERMS: tuple[str, ...] = (
+    "may", "might", "could", "can", "possibly", "perhaps", "generally", "usually", "typically",
+    "normally", "often", "sometimes", "certain", "some", "such as", "including but not limited to",
+    "including without limitation", "may or may not", "from time to time", "as appropriate",
+    "where appropriate", "as necessary", "as needed", "if necessary", "where necessary",
+    "reasonable", "reasonably", "to the extent", "at our discretion", "at our sole discretion",
+    "as required", "etc", "among other things", "other information", "and so on",
+)
+__doc__ = (__doc__ or "") + "\n" + ", ".join(f'"{t}"' for t in HEDGING_TERMS) + ".\n"
+_HEDGE = re.compile(r"\b(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+")
+                                       for t in sorted(HEDGING_TERMS, key=len, reverse=True)) + r")\b",
+                    re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[’'\-][A-Za-z0-9]+)*")
+
+
+class Metrics(NamedTuple):
+    """One row of the metrics table (see ``schema.SCHEMAS['metrics']``)."""
+
+    words: int
+    sentences: int
+    headings: int
+    list_items: int
+    reading_minutes: float
+    flesch_reading_ease: float
+    flesch_kincaid_grade: float
+    hedges: int
+    hedges_per_1000_words: float
+    lists_without_items: int
+    blank_contacts: int
+
+
+def count_hedges(text: str) -> int:
+    """Number of hedging terms in ``text`` (longest phrase wins where terms overlap)."""
+    return sum(1 for _ in _HEDGE.finditer(text))
+
+
+def compute_metrics(text: str, rows: list[Segment], lists_without_items: int, blank_contacts: int) -> Metrics:
+    """Compute the metrics of one policy from its text and segmentation."""
+    words = len(_WORD.findall(text))
+    hedges = count_hedges(text)
+    return Metrics(
+        words=words,
+        sentences=sum(r.kind != KIND_HEADING for r in rows),
+        headings=sum(r.kind == KIND_HEADING for r in rows),
+        list_items=sum(r.kind == KIND_LIST_ITEM for r in rows),
+        reading_minutes=round(words / WORDS_PER_MINUTE, 2),
+        flesch_reading_ease=round(float(textstat.flesch_reading_ease(text)), 2),
+        flesch_kincaid_grade=round(float(textstat.flesch_kincaid_grade(text)), 2),
+        hedges=hedges,
+        hedges_per_1000_words=round(1000 * hedges / words, 2) if words else 0.0,
+        lists_without_items=lists_without_items,
+        blank_contacts=blank_contacts,
+    )

@@ -1,0 +1,67 @@
+"""From a loaded policy to tidy rows: segment, match the codebook, find facts, measure.
+
+:func:`analyse` works on one document and returns plain row tuples (cheap to send
+between processes); :func:`to_frames` turns many results into validated, sorted
+dataframes; :func:`extract` does both for a list of paths.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .codebook import Codebook, load_codebook
+from .facts import extract_facts
+from .loader import Document, read_policy
+from .match import match_rules
+from .metrics import compute_metrics
+from .schema import TABLES, frame
+from .segment import segment
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    """All rows produced for one policy, each tuple in its table's column order."""
+
+    vendor: str
+    sentences: list[tuple]
+    practices: list[tuple]
+    facts: list[tuple]
+    metrics: list[tuple]
+
+    def table(self, name: str) -> list[tuple]:
+        """Rows of one output table."""
+        return getattr(self, name)
+
+
+def analyse(doc: Document, book: Codebook | None = None) -> PolicyResult:
+    """Segment, match and measure one document; rows are sorted as in the outputs."""
+    book = book or load_codebook()
+    text, v = doc.text, doc.vendor
+    rows = segment(text)
+    findings = sorted(match_rules(text, rows, book), key=lambda f: (f.dimension, f.code, f.start))
+    facts = sorted(extract_facts(text, rows), key=lambda f: (f.field, f.start, f.value))
+    n_lists = sum(f.field == "defect.list_without_items" for f in facts)
+    n_blank = sum(f.field == "defect.blank_contact" for f in facts)
+    return PolicyResult(
+        vendor=v,
+        sentences=[(v, r.sentence_id, r.section, r.kind, r.start, r.end, text[r.start:r.end]) for r in rows],
+        practices=[(v, f.dimension, f.code, f.sentence_id, f.start, f.end, text[f.start:f.end]) for f in findings],
+        facts=[(v, f.field, f.value, f.sentence_id, f.start, f.end, text[f.start:f.end]) for f in facts],
+        metrics=[(v, *compute_metrics(text, rows, n_lists, n_blank))],
+    )
+
+
+def to_frames(results: list[PolicyResult]) -> dict[str, pd.DataFrame]:
+    """Validated, deterministically sorted dataframes for every output table."""
+    return {name: frame(name, [row for r in results for row in r.table(name)]) for name in TABLES}
+
+
+def extract(paths: list[str | Path], book: Codebook | None = None) -> dict[str, pd.DataFrame]:
+    """Load and analyse policy files (vendor ids as the CLI assigns them); return the tables."""
+    from .corpus import resolve_inputs  # local import: corpus imports pipeline's siblings
+
+    book = book or load_codebook()
+    docs = [read_policy(p, vendor) for vendor, p in resolve_inputs(paths)]
+    return to_frames([analyse(d, book) for d in docs])

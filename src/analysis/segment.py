@@ -1,0 +1,178 @@
+"""Split policy text into headings, list items and sentences with character offsets.
+
+Line structure is used first (headings, bullets and numbered items live on lines of
+their own in real policies); sentences are then split inside each line with a
+rule-based splitter that knows common abbreviations. Every row keeps ``start``/``end``
+offsets into the text, so ``text[start:end]`` is the row's verbatim span.
+
+Recognised markers
+------------------
+- dotted numbers ``1.``, ``4.1``, ``4.1.2`` and ``1)``, which make a heading when the
+  rest of the line reads like a title, and a list item otherwise;
+- ``(ii)``, ``(a)``, ``(3)``, ``a)``, ``iv.``: sub-headings or list items, by the same test;
+- bullets ``•``, ``⚫``, ``■``, ``●``, ``◦``, ``▪``, ``○``, ``·``, ``-``, ``*``, ``–``: list items;
+- unnumbered heading lines: short title-like lines with no sentence punctuation that are
+  followed by body text.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+KIND_HEADING = "heading"
+KIND_LIST_ITEM = "list_item"
+KIND_SENTENCE = "sentence"
+
+_LINE = re.compile(r"[^\n]*\n?")
+_BULLET = re.compile(r"[•⚫■●◦▪▫○·‣⁃◆◇►▶✓✔\-\*–—]\s+")
+_DOTTED = re.compile(r"(\d{1,2}(?:\.\d{1,2})+)\.?\s+|(\d{1,2})[.)](?!\d)\s*")
+_PAREN = re.compile(r"\((?:[ivxlc]{1,5}|[a-zA-Z]|\d{1,2})\)\s*|(?:[a-z]|[ivx]{1,4})[.)]\s+")
+_LETTER = re.compile(r"(?:[A-Z]|[IVX]{1,4})[.)]\s+")
+_SENT_END = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-Z0-9•⚫■●])|(?<=[。！？])\s*")
+_ABBREV = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|esp|viz|Inc|Ltd|LLC|LLP|Co|Corp|No|Nos|Mr|Mrs|Ms|Dr|"
+    r"Prof|St|Art|Arts|Sec|Para|Tel|Fax|Ph|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+    r"a\.m|p\.m|U\.S|U\.K|E\.U|[A-Z])\.)$"
+)
+_TITLE_MAX_WORDS = 14
+_TITLE_MAX_CHARS = 120
+
+
+class Segment(NamedTuple):
+    """One row of segmented text. ``lead_in`` is the id of the sentence ending in ':'
+    that introduces a list item (``-1`` if none)."""
+
+    sentence_id: int
+    kind: str
+    start: int
+    end: int
+    section: str
+    lead_in: int
+
+
+def _is_title(body: str) -> bool:
+    """A line that reads like a heading: short, no closing sentence punctuation."""
+    if not body or len(body) > _TITLE_MAX_CHARS or len(body.split()) > _TITLE_MAX_WORDS:
+        return False
+    if body[-1] in ".;,:!。" or body.endswith(("etc", "and", "or")):
+        return False
+    first = body.lstrip("\"“‘(")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentence spans (absolute, whitespace-trimmed)."""
+    spans: list[tuple[int, int]] = []
+    cur = start
+    for m in _SENT_END.finditer(text, start, end):
+        cut = m.start()
+        # keep a closing quote/bracket with the sentence it closes
+        while cut < m.end() and text[cut] in "\"”’)]":
+            cut += 1
+        if _ABBREV.search(text, max(cur, cut - 12), cut):
+            continue
+        if cut > cur and text[cur:cut].strip():
+            spans.append((cur, cut))
+        cur = m.end()
+    if text[cur:end].strip():
+        spans.append((cur, end))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines as (start, end) of their stripped content; blank lines as (-1, -1)."""
+    out = []
+    for m in _LINE.finditer(text):
+        if m.start() == m.end():
+            break
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e) if e > s else (-1, -1))
+    return out
+
+
+def _marker(text: str, s: int, e: int) -> tuple[str, int, int]:
+    """Return (marker type, heading depth, body start) for the line ``text[s:e]``."""
+    m = _BULLET.match(text, s, e)
+    if m:
+        return "bullet", 0, m.end()
+    m = _DOTTED.match(text, s, e)
+    if m:
+        number = m.group(1) or m.group(2)
+        return "number", number.count(".") + 1, m.end()
+    m = _PAREN.match(text, s, e)
+    if m:
+        return "sub", 0, m.end()
+    m = _LETTER.match(text, s, e)
+    if m:
+        return "number", 1, m.end()
+    return "", 0, s
+
+
+def segment(text: str) -> list[Segment]:
+    """Segment a policy into heading, list-item and sentence rows in document order."""
+    lines = _lines(text)
+    rows: list[Segment] = []
+    stack: list[tuple[int, str]] = []  # (depth, heading text)
+    lead_in = -1
+    numbered_depth = 0
+    for i, (s, e) in enumerate(lines):
+        if s < 0:
+            continue
+        kind_marker, depth, body = _marker(text, s, e)
+        body_text = text[body:e]
+        nxt = next(((a, b) for a, b in lines[i + 1:] if a >= 0), None)
+        is_heading = False
+        if kind_marker in ("number", "sub"):
+            is_heading = _is_title(body_text) and lead_in < 0
+            if is_heading and kind_marker == "sub":
+                depth = numbered_depth + 1
+        elif kind_marker == "":
+            # unnumbered heading: title-like and followed by longer body text or a marker
+            if _is_title(body_text) and lead_in < 0 and nxt is not None:
+                nk, _, nb = _marker(text, *nxt)
+                is_heading = bool(nk) or not _is_title(text[nb:nxt[1]])
+                depth = numbered_depth + 1 if numbered_depth else 1
+        if is_heading:
+            if kind_marker == "number":
+                numbered_depth = depth
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            stack.append((depth, " ".join(text[s:e].split())))
+            rows.append(Segment(len(rows), KIND_HEADING, s, e, " > ".join(h for _, h in stack), -1))
+            lead_in = -1
+            continue
+        section = " > ".join(h for _, h in stack)
+        in_list = kind_marker != "" or (lead_in >= 0 and _is_title(body_text))
+        kind = KIND_LIST_ITEM if in_list else KIND_SENTENCE
+        if not in_list:
+            lead_in = -1
+        for a, b in split_sentences(text, body, e):
+            rows.append(Segment(len(rows), kind, a, b, section, lead_in if in_list else -1))
+        last = rows[-1] if rows and rows[-1].end == e else None
+        if last is not None and text[e - 1] in ":：":
+            lead_in = last.sentence_id
+    return rows
+
+
+def announced_lists_without_items(text: str, rows: list[Segment]) -> list[Segment]:
+    """Sentences ending in ':' (announcing a list) that no list item follows."""
+    out = []
+    for i, r in enumerate(rows):
+        if r.kind == KIND_HEADING or text[r.end - 1] not in ":：":
+            continue
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        if nxt is None or nxt.lead_in != r.sentence_id:
+            out.append(r)
+    return out
