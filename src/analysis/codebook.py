@@ -15,7 +15,7 @@ context each raise :class:`~analysis.errors.CodebookError` naming the entry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ class CodeRule:
     exclude: re.Pattern[str] | None
     negatable: bool
     sources: tuple[str, ...] = field(default=())
+    triggers: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -197,9 +198,79 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
             negatable=bool(spec.get("negatable", True)),
             sources=tuple(spec.get("sources", ()) or ()),
         ))
+    rules = [replace(r, triggers=literal_triggers(r.pattern)) for r in rules]
     exc = data.get("negation_exceptions") or [r"\bexcept\b", r"\bunless\b", r"\bother than\b",
                                              r"\bwithout (?:your|the user'?s?) (?:prior |express |explicit )*(?:consent|authori[sz]ation|permission)"]
     return Codebook(rules=tuple(rules), contexts=contexts,
                     exception=compile_pattern(f"{path} [negation_exceptions]", exc),
                     labels={r.code: r.label for r in rules},
                     dimensions={r.code: r.dimension for r in rules}, path=str(path))
+
+
+_MIN_TRIGGER = 2
+# Words found in most sentences of any policy: poor prefilters, avoided when a rarer
+# literal is also required by the pattern.
+_COMMON = frozenset("""your you user users data information personal the and our we access use used
+other third device service services account may time provide contact number details content
+function functions request right rights process collect share party parties company companies
+related group business members order post code area how page info their such any all with
+for from this that app application products product name data information""".split())
+
+
+def _trigger_cost(cands: frozenset[str]) -> float:
+    """Lower is better: few, long, uncommon literals."""
+    common = sum(1 for c in cands if c in _COMMON or len(c) <= 3)
+    return 10.0 * common + len(cands) * 0.1 - min(map(len, cands)) * 0.5
+
+
+def _seq_triggers(seq: Any) -> frozenset[str] | None:
+    """Literals of which at least one must occur in any match of the parsed sequence."""
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def consider(cands: frozenset[str] | None) -> None:
+        nonlocal best
+        if cands and (best is None or _trigger_cost(cands) < _trigger_cost(best)):
+            best = cands
+
+    def close_run() -> None:
+        if len(run) >= _MIN_TRIGGER:
+            consider(frozenset({"".join(run).lower()}))
+        run.clear()
+
+    for op, av in seq:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(chr(av))
+            continue
+        close_run()
+        if name == "SUBPATTERN":
+            consider(_seq_triggers(av[-1]))
+        elif name == "BRANCH":
+            consider(_branch_triggers(av[1]))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            consider(_seq_triggers(av[2]))
+    close_run()
+    return best
+
+
+def _branch_triggers(branches: list[Any]) -> frozenset[str] | None:
+    out: set[str] = set()
+    for b in branches:
+        t = _seq_triggers(b)
+        if not t:
+            return None
+        out |= t
+    return frozenset(out)
+
+
+def literal_triggers(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case literals, one of which occurs in every match of ``pattern`` (None if unknown).
+
+    Used as a prefilter: ``str.find`` for a handful of literals is far cheaper than a
+    regex scan, so the regex only runs on the sentences that contain a trigger.
+    """
+    try:
+        return _seq_triggers(sre_parse.parse(pattern.pattern, pattern.flags))
+    except (re.error, RecursionError):  # pragma: no cover - compiled patterns parse
+        return None

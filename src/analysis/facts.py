@@ -27,6 +27,7 @@ import yaml
 
 from .errors import CodebookError
 from .paths import ORGANISATIONS_PATH
+from .match import candidate_rows, lowered
 from .segment import KIND_HEADING, Segment, announced_lists_without_items
 
 MONTHS = {m: i for i, m in enumerate(
@@ -104,6 +105,7 @@ class Organisation:
     name: str
     recipient: str
     pattern: re.Pattern[str]
+    triggers: frozenset[str]
 
 
 @lru_cache(maxsize=4)
@@ -119,7 +121,8 @@ def load_organisations(path: str = str(ORGANISATIONS_PATH)) -> tuple[Organisatio
         pat = r"(?<![\w@.])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases) + r")(?![\w-])"
         flags = 0 if entry.get("case_sensitive", False) else re.IGNORECASE
         try:
-            out.append(Organisation(entry["name"], entry["recipient"], re.compile(pat, flags)))
+            out.append(Organisation(entry["name"], entry["recipient"], re.compile(pat, flags),
+                                    frozenset(" ".join(a.lower().split()) for a in aliases)))
         except (KeyError, re.error) as err:
             raise CodebookError(path, f"bad organisation entry {entry!r}: {err}") from None
     return tuple(out)
@@ -156,7 +159,8 @@ def _period(m: re.Match[str]) -> str:
     return f"{num} {unit}{'s' if num != 1 else ''}"
 
 
-def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...] | None = None) -> list[Fact]:
+def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...] | None = None,
+                  low: str | None = None) -> list[Fact]:
     """Find the concrete facts of a segmented policy, in document order per field."""
     orgs = load_organisations() if orgs is None else orgs
     out: list[Fact] = []
@@ -191,13 +195,15 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
             for m in _PERIOD.finditer(s):
                 if not re.search(r"\b(?:age|aged|under|over|old)\b", s[max(0, m.start() - 25):m.end() + 10], re.IGNORECASE):
                     add("retention_period", _period(m))
-        named = set()
-        for org in orgs:
-            if org.name not in named and org.pattern.search(s):
-                named.add(org.name)
-                add("organisation", f"{org.name}|{org.recipient}")
         if r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
             add("defect.blank_contact", "contact address left blank")
+    low = lowered(text) if low is None else low
+    starts = [r.start for r in rows]
+    for org in orgs:
+        for i in candidate_rows(org.triggers, low, rows, starts):
+            r = rows[i]
+            if org.pattern.search(text, r.start, r.end):
+                out.append(Fact("organisation", f"{org.name}|{org.recipient}", r.sentence_id, r.start, r.end))
     for r in announced_lists_without_items(text, rows):
         out.append(Fact("defect.list_without_items", "announced list has no items", r.sentence_id, r.start, r.end))
     return out

@@ -1,7 +1,8 @@
 """Apply the compiled codebook to a segmented policy: one finding per supporting sentence.
 
-For every code the phrase pattern is scanned once over the whole text; each hit is
-mapped to the sentence containing it. A hit counts when
+For every code, the sentences that contain one of the code's literal triggers (see
+:func:`analysis.codebook.literal_triggers`) are found with ``str.find``; the phrase
+pattern then runs on those sentences only. A hit counts when
 
 1. no ``exclude`` pattern overlaps it (so "device name" does not count as a name);
 2. its required context (a collection verb, a sharing verb, a user-facing modal...)
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from .codebook import Codebook, CodeRule, Context
@@ -34,6 +36,30 @@ class Finding(NamedTuple):
     sentence_id: int
     start: int
     end: int
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()`` when it keeps every offset (true for nearly all text), else None."""
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+def candidate_rows(triggers: Iterable[str] | None, low: str | None, rows: list[Segment],
+                   starts: list[int]) -> list[int]:
+    """Indices of rows containing any trigger literal (all rows if there is no prefilter)."""
+    if triggers is None or low is None:
+        return list(range(len(rows)))
+    found: set[int] = set()
+    for t in triggers:
+        pos = low.find(t)
+        while pos != -1:
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos < rows[i].end:
+                found.add(i)
+                pos = low.find(t, rows[i].end)
+            else:
+                pos = low.find(t, pos + 1)
+    return sorted(found)
 
 
 def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: int, end: int) -> str | None:
@@ -82,22 +108,19 @@ def _accept(rule: CodeRule, book: Codebook, text: str, rows: list[Segment], row:
     return state == "pos"
 
 
-def match_rules(text: str, rows: list[Segment], book: Codebook) -> list[Finding]:
-    """All (code, sentence) findings of a segmented text, sorted by dimension order, code, start."""
+def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None = None) -> list[Finding]:
+    """All (code, sentence) findings of a segmented text, in codebook order then text order."""
     starts = [r.start for r in rows]
+    low = lowered(text) if low is None else low
     out: list[Finding] = []
     for rule in book.rules:
-        hits: dict[int, list[tuple[int, int]]] = {}
-        for m in rule.pattern.finditer(text):
-            i = bisect_right(starts, m.start()) - 1
-            if i < 0 or m.start() >= rows[i].end or m.end() == m.start():
-                continue
-            if rows[i].kind == KIND_HEADING and rule.dimension != "practice":
-                continue
-            hits.setdefault(i, []).append((m.start(), m.end()))
-        for i, spans in hits.items():
+        for i in candidate_rows(rule.triggers, low, rows, starts):
             row = rows[i]
-            if rule.exclude is not None:
+            if row.kind == KIND_HEADING and rule.dimension != "practice":
+                continue
+            spans = [(m.start(), m.end()) for m in rule.pattern.finditer(text, row.start, row.end)
+                     if m.end() > m.start()]
+            if spans and rule.exclude is not None:
                 vetoes = [(m.start(), m.end()) for m in rule.exclude.finditer(text, row.start, row.end)]
                 spans = [h for h in spans if not any(a < h[1] and h[0] < b for a, b in vetoes)]
             if any(_accept(rule, book, text, rows, row, h) for h in spans):
