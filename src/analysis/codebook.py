@@ -24,6 +24,7 @@ import yaml
 
 from .errors import CodebookError
 from .paths import CODEBOOK_PATH, TAXONOMY_PATH
+from .places import country_pattern
 
 try:  # Python 3.11+: the regex parser lives in re._parser
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -94,14 +95,26 @@ def _nested_unbounded(tree: Any, inside: bool = False) -> bool:
     return False
 
 
+MACROS: dict[str, str] = {"<COUNTRY>": country_pattern()}
+
+
 def compile_pattern(where: str, patterns: list[str] | str) -> re.Pattern[str]:
-    """Compile one or more regexes into one alternation, refusing unsafe or invalid ones."""
+    """Compile one or more regexes into one alternation, refusing unsafe or invalid ones.
+
+    ``<COUNTRY>`` in a pattern expands to the country list of :mod:`analysis.places`.
+    """
     items = [patterns] if isinstance(patterns, str) else patterns
     if not isinstance(items, list) or not items:
         raise CodebookError(where, "pattern list is empty")
+    expanded = []
     for p in items:
         if not isinstance(p, str) or not p.strip():
             raise CodebookError(where, f"pattern {p!r} is empty or not a string")
+        for name, value in MACROS.items():
+            p = p.replace(name, value)
+        expanded.append(p)
+    items = expanded
+    for p in items:
         try:
             tree = sre_parse.parse(p, _FLAGS)
         except re.error as err:

@@ -27,6 +27,7 @@ import yaml
 
 from .errors import CodebookError
 from .paths import ORGANISATIONS_PATH
+from .places import COUNTRIES
 from .match import candidate_rows, lowered
 from .segment import KIND_HEADING, Segment, announced_lists_without_items
 
@@ -66,25 +67,6 @@ _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
             "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
             "forty-five": 45, "fortyfive": 45, "sixty": 60, "ninety": 90}
 
-COUNTRIES: tuple[tuple[str, str], ...] = (
-    ("United States", r"united\s+states(?:\s+of\s+america)?|u\.s\.a?\.?|usa"),
-    ("China", r"(?:mainland\s+)?china|people[’']?s\s+republic\s+of\s+china|p\.?r\.?c\.?"),
-    ("Hong Kong", r"hong\s+kong(?:\s+sar)?"), ("Singapore", r"singapore"), ("India", r"india"),
-    ("Russia", r"russia(?:n\s+federation)?"), ("Germany", r"germany|frankfurt"), ("Ireland", r"ireland|dublin"),
-    ("Netherlands", r"netherlands|amsterdam"), ("France", r"france|paris"), ("Japan", r"japan|tokyo"),
-    ("South Korea", r"(?:south\s+)?korea|seoul"), ("Canada", r"canada"), ("Australia", r"australia|sydney"),
-    ("Brazil", r"brazil"), ("United Kingdom", r"united\s+kingdom|u\.k\.|great\s+britain|london"),
-    ("European Union", r"european\s+union|e\.u\.|eu"), ("European Economic Area", r"european\s+economic\s+area|eea"),
-    ("Vietnam", r"vietnam"), ("Indonesia", r"indonesia"), ("Malaysia", r"malaysia"), ("Thailand", r"thailand"),
-    ("Taiwan", r"taiwan"), ("Switzerland", r"switzerland"), ("Sweden", r"sweden"), ("Finland", r"finland"),
-    ("Poland", r"poland"), ("Spain", r"spain"), ("Italy", r"italy"), ("Mexico", r"mexico"), ("Turkey", r"turkey"),
-    ("United Arab Emirates", r"united\s+arab\s+emirates|uae"), ("South Africa", r"south\s+africa"),
-    ("Israel", r"israel"), ("Belgium", r"belgium"), ("Austria", r"austria"), ("Denmark", r"denmark"),
-    ("Norway", r"norway"), ("Philippines", r"philippines"), ("Saudi Arabia", r"saudi\s+arabia"),
-    ("Ukraine", r"ukraine"), ("Kazakhstan", r"kazakhstan"), ("Belarus", r"belarus"), ("Argentina", r"argentina"),
-    ("Chile", r"chile"), ("Colombia", r"colombia"), ("New Zealand", r"new\s+zealand"), ("Pakistan", r"pakistan"),
-    ("Bangladesh", r"bangladesh"), ("Egypt", r"egypt"), ("Nigeria", r"nigeria"), ("Kenya", r"kenya"),
-)
 _COUNTRY = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(COUNTRIES)) + r")(?![\w-])", re.IGNORECASE)
 
 

@@ -120,27 +120,88 @@ def _marker(text: str, s: int, e: int) -> tuple[str, int, int]:
     return "", 0, s
 
 
+class _OpenList(NamedTuple):
+    """A list being read: the sentence that announced it, its items' marker style, last number."""
+
+    lead_in: int
+    style: str | None  # None until the first item is seen
+    last: int | None
+
+
+def _style(text: str, s: int, marker: str, body: int) -> tuple[str, int | None]:
+    """Marker style of a line (items of one list share it) and its number, if numeric.
+
+    ``•`` and ``■`` are different styles; ``1.``, ``1)`` and ``1.1`` are three more;
+    an unmarked line has style ``""``.
+    """
+    if not marker:
+        return "", None
+    mark = text[s:body].strip()
+    if marker == "bullet":
+        return "bullet" + mark[:1], None
+    m = re.match(r"\(?(\d+(?:\.\d+)*)", mark)
+    if m:
+        parts = m.group(1).split(".")
+        closer = ")" if mark.endswith(")") else "."
+        return f"{'(' if mark.startswith('(') else ''}num{len(parts)}{closer}", int(parts[-1])
+    opener = "(" if mark.startswith("(") else ""
+    case = "upper" if mark.strip("().").isupper() else "lower"
+    return f"{opener}{marker}-{case}{mark[-1]}", None
+
+
+def _list_item_of(lists: list[_OpenList], style: str, number: int | None, title: bool) -> int | None:
+    """If the line continues an open list, return that list's lead-in id (-1 if it has none).
+
+    A line belongs to the innermost open list whose items have the same marker style and,
+    for numbered items, a higher number (a restart such as a table of contents followed by
+    its first section ends the list). A list still waiting for its first item takes any
+    marked line or title-like line; a bullet of another glyph stays in the innermost bulleted
+    list. Lists inside the matched one are closed; when no list matches, all are closed
+    and ``None`` is returned.
+    """
+    if style or title:
+        for i in range(len(lists) - 1, -1, -1):
+            lst = lists[i]
+            if lst.style == style and (number is None or lst.last is None or number > lst.last):
+                del lists[i + 1:]
+                lists[i] = lst._replace(last=number)
+                return lst.lead_in
+        if lists and lists[-1].style is None:
+            lists[-1] = lists[-1]._replace(style=style, last=number)
+            return lists[-1].lead_in
+        if style.startswith("bullet"):  # a sub-bullet or another glyph: stays in the bulleted list
+            for i in range(len(lists) - 1, -1, -1):
+                if (lists[i].style or "").startswith("bullet"):
+                    del lists[i + 1:]
+                    return lists[i].lead_in
+    lists.clear()
+    return None
+
+
 def segment(text: str) -> list[Segment]:
     """Segment a policy into heading, list-item and sentence rows in document order."""
     lines = _lines(text)
     rows: list[Segment] = []
     stack: list[tuple[int, str]] = []  # (depth, heading text)
-    lead_in = -1
+    lists: list[_OpenList] = []  # open lists, outermost first
     numbered_depth = 0
     for i, (s, e) in enumerate(lines):
         if s < 0:
             continue
         kind_marker, depth, body = _marker(text, s, e)
         body_text = text[body:e]
+        title = _is_title(body_text)
+        style, number = _style(text, s, kind_marker, body)
+        lead_in = _list_item_of(lists, style, number, title) if lists else None
         nxt = next(((a, b) for a, b in lines[i + 1:] if a >= 0), None)
         is_heading = False
         if kind_marker in ("number", "sub"):
-            is_heading = _is_title(body_text) and lead_in < 0
+            is_heading = title and lead_in is None
             if is_heading and kind_marker == "sub":
                 depth = numbered_depth + 1
         elif kind_marker == "":
             # unnumbered heading: title-like and followed by longer body text or a marker
-            if _is_title(body_text) and lead_in < 0 and nxt is not None:
+            if title and lead_in is None and nxt is not None:
                 nk, _, nb = _marker(text, *nxt)
                 is_heading = bool(nk) or not _is_title(text[nb:nxt[1]])
                 depth = numbered_depth + 1 if numbered_depth else 1
@@ -151,18 +212,20 @@ def segment(text: str) -> list[Segment]:
                 stack.pop()
             stack.append((depth, " ".join(text[s:e].split())))
             rows.append(Segment(len(rows), KIND_HEADING, s, e, " > ".join(h for _, h in stack), -1))
-            lead_in = -1
             continue
         section = " > ".join(h for _, h in stack)
-        in_list = kind_marker != "" or (lead_in >= 0 and _is_title(body_text))
+        in_list = kind_marker != "" or lead_in is not None
         kind = KIND_LIST_ITEM if in_list else KIND_SENTENCE
-        if not in_list:
+        if in_list and lead_in is None:  # a list nobody announced
+            lists[:] = [_OpenList(-1, style, number)]
             lead_in = -1
         for a, b in split_sentences(text, body, e):
             rows.append(Segment(len(rows), kind, a, b, section, lead_in if in_list else -1))
         last = rows[-1] if rows and rows[-1].end == e else None
         if last is not None and text[e - 1] in ":：":
-            lead_in = last.sentence_id
+            if not in_list:
+                lists.clear()
+            lists.append(_OpenList(last.sentence_id, None, None))
     return rows
 
 

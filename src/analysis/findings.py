@@ -1,0 +1,240 @@
+"""One-sentence findings generated from the data, for captions, alt text and the summary.
+
+The notebooks never type a number into prose: each chart's caption and alt text comes from a
+function here, computed from the same frame the chart draws, so the text stays true when the
+extraction is re-run. ``00_summary`` reuses these functions rather than copying logic.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from . import tables
+from .corpus import vendor_labels
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number(n: int) -> str:
+    """Spell small counts as words ("three"), others as digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def join(names: Sequence[str], empty: str = "none") -> str:
+    """``['A', 'B', 'C']`` → ``'A, B and C'``."""
+    items = list(names)
+    if not items:
+        return empty
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def names(slugs: Sequence[str]) -> list[str]:
+    """Display labels of vendor slugs."""
+    labels = vendor_labels()
+    return [labels.get(s, s) for s in slugs]
+
+
+def top(values: pd.Series, largest: bool = True) -> tuple[list[str], float]:
+    """Vendors (display labels, ties included) with the largest (or smallest) value, and that value."""
+    best = values.max() if largest else values.min()
+    return names([v for v, x in values.items() if x == best]), best
+
+
+def count_of(flags: pd.Series) -> tuple[int, list[str]]:
+    """How many vendors a boolean series marks, and their display labels."""
+    chosen = [v for v, x in flags.items() if bool(x)]
+    return len(chosen), names(chosen)
+
+
+def share_sentence(flags: pd.Series, statement: str) -> str:
+    """``'3 of 5 policies <statement>: A, B and C.'`` (or 'None of the 5 …')."""
+    n, who = count_of(flags)
+    total = len(flags)
+    if n == 0:
+        return f"None of the {number(total)} policies {statement}."
+    if n == total:
+        return f"All {number(total)} policies {statement}."
+    return f"{number(n).capitalize()} of {number(total)} policies {statement}: {join(who)}."
+
+
+# --------------------------------------------------------------------------- 01 corpus
+def corpus_length(metrics: pd.DataFrame) -> str:
+    """Longest and shortest policy and their reading times."""
+    m = tables.text_metrics(metrics)
+    longest, words_max = top(m["words"])
+    shortest, words_min = top(m["words"], largest=False)
+    minutes = m["reading time (min)"]
+    return (f"{join(longest)} has the longest policy ({int(words_max):,} words, about "
+            f"{minutes.max():.0f} minutes to read); {join(shortest)} the shortest ({int(words_min):,} words, "
+            f"about {minutes.min():.0f} minutes).")
+
+
+def corpus_readability(metrics: pd.DataFrame) -> str:
+    """Readability range (Flesch reading ease; below 30 is 'very difficult', college-graduate level)."""
+    ease = tables.text_metrics(metrics)["Flesch reading ease"]
+    hardest, low = top(ease, largest=False)
+    verdict = ("every policy scores below 30, the band for very difficult, graduate-level text"
+               if ease.max() < 30 else f"{int((ease < 30).sum())} of {len(ease)} score below 30 (very difficult)")
+    return (f"Flesch reading ease ranges from {ease.min():.1f} ({join(hardest)}) to {ease.max():.1f}; {verdict}.")
+
+
+def corpus_defects(facts: pd.DataFrame) -> str:
+    """Which policies announce lists with no items or leave a contact address blank."""
+    d = tables.defects(facts)
+    parts = [share_sentence(d[col] > 0, f"contain at least one {col}") for col in d.columns]
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- 02 data collected
+def data_types(practices: pd.DataFrame) -> str:
+    """Who names the most and the fewest data types."""
+    t = tables.totals(tables.support_matrix(practices, "data_type"))
+    most, hi = top(t["codes found"])
+    fewest, lo = top(t["codes found"], largest=False)
+    n = int(t["of codes"].iloc[0])
+    return (f"{join(most)} names the most kinds of data collected ({int(hi)} of {n} data types); "
+            f"{join(fewest)} the fewest ({int(lo)}).")
+
+
+def sensors(practices: pd.DataFrame) -> str:
+    """How many policies say they collect each kind of sensor data."""
+    m = tables.support_matrix(practices, "data_type", list(tables.SENSOR_CODES))
+    labels = tables.code_labels()
+    parts = []
+    for code in m.columns:
+        n, who = count_of(m[code] > 0)
+        parts.append(f"{labels[code].split(',')[0].split(' /')[0].lower()}: {number(n)} ({join(who)})")
+    return f"Of {number(len(m))} policies, those that say they collect sensor data — " + "; ".join(parts) + "."
+
+
+def permissions(practices: pd.DataFrame) -> str:
+    """Which device permissions the policies mention most."""
+    m = tables.support_matrix(practices, "permission")
+    per_code = (m > 0).sum(axis=0)
+    labels = tables.code_labels()
+    best = per_code.max()
+    common = [labels[c] for c, x in per_code.items() if x == best]
+    none = names([v for v, x in (m.sum(axis=1) == 0).items() if x])
+    tail = f"; {join(none)} mention no device permission" if none else ""
+    return (f"The permission mentioned by the most policies ({number(int(best))} of {number(len(m))}) is "
+            f"{join(common).lower()}{tail}.")
+
+
+# --------------------------------------------------------------------------- 03 sharing
+def recipients(practices: pd.DataFrame) -> str:
+    """Who names the most and fewest kinds of recipients."""
+    t = tables.totals(tables.support_matrix(practices, "recipient"))
+    most, hi = top(t["codes found"])
+    fewest, lo = top(t["codes found"], largest=False)
+    return (f"{join(most)} names the most kinds of recipients ({int(hi)} of {int(t['of codes'].iloc[0])}); "
+            f"{join(fewest)} the fewest ({int(lo)}).")
+
+
+def named_organisations(facts: pd.DataFrame) -> str:
+    """How many organisations each vendor names."""
+    orgs = tables.organisations(facts)
+    per = orgs.groupby("vendor")["organisation"].nunique().reindex(tables.vendors()).fillna(0).astype(int)
+    n, who = count_of(per > 0)
+    most, hi = top(per)
+    if n == 0:
+        return "No policy names a recipient organisation."
+    return (f"{number(n).capitalize()} of {number(len(per))} policies name at least one organisation that "
+            f"receives data; {join(most)} names the most ({int(hi)}).")
+
+
+def no_sale(practices: pd.DataFrame) -> str:
+    """Which policies say personal data is not sold."""
+    m = tables.support_matrix(practices, "practice", ["practice.no_sale"])
+    return share_sentence(m["practice.no_sale"] > 0, "state that personal data is not sold")
+
+
+def without_consent(practices: pd.DataFrame) -> str:
+    """Which policies allow disclosure to authorities and to acquirers."""
+    m = tables.support_matrix(practices, "recipient", list(tables.NO_CONSENT_RECIPIENTS))
+    a = share_sentence(m["recipient.authorities"] > 0, "may disclose data to authorities or courts")
+    b = share_sentence(m["recipient.business_transfer"] > 0, "may pass data to a buyer in a merger or sale")
+    return f"{a} {b}"
+
+
+# --------------------------------------------------------------------------- 04 rights
+def coverage(practices: pd.DataFrame) -> str:
+    """Best and worst rights coverage score."""
+    score = tables.rights_coverage(practices)
+    n = len(tables.GDPR_RIGHTS)
+    best, hi = top(score)
+    worst, lo = top(score, largest=False)
+    return (f"{join(best)} grants the most GDPR rights ({round(hi * n)} of {n}, score {hi:.1f}); "
+            f"{join(worst)} the fewest ({round(lo * n)} of {n}, score {lo:.1f}).")
+
+
+def rights_gaps(practices: pd.DataFrame) -> str:
+    """The GDPR rights fewest policies grant."""
+    m = tables.support_matrix(practices, "right", list(tables.GDPR_RIGHTS))
+    per = (m > 0).sum(axis=0)
+    labels = tables.code_labels()
+    lo = per.min()
+    rare = [labels[c].split(" (")[0].split(" /")[0].lower() for c, x in per.items() if x == lo]
+    return f"The least granted GDPR right{'s' if len(rare) > 1 else ''} ({number(int(lo))} of {number(len(m))} policies): {join(rare)}."
+
+
+def channels(practices: pd.DataFrame, sentences: pd.DataFrame) -> str:
+    """How many policies mention each way of exercising rights."""
+    ch = tables.exercise_channels(practices, sentences)
+    parts = [f"{name} {number(int((ch[name] > 0).sum()))}" for name in ch.columns]
+    return f"Policies whose rights sentences mention each channel (of {number(len(ch))}): " + ", ".join(parts) + "."
+
+
+def response_time(facts: pd.DataFrame) -> str:
+    """Which policies promise a response time for rights requests."""
+    s = tables.fact_summary(facts, "response_time", empty="")
+    n, who = count_of(s != "")
+    if n == 0:
+        return "No policy promises a time within which rights requests are answered."
+    promised = "; ".join(f"{name}: {s[v]}" for v, name in zip(s.index, names(list(s.index))) if s[v])
+    return (f"{number(n).capitalize()} of {number(len(s))} policies promise a time to answer a rights request "
+            f"({promised}).")
+
+
+# --------------------------------------------------------------------------- 05 practices
+def practices_overview(practices: pd.DataFrame) -> str:
+    """The practice stated by the most and by the fewest policies."""
+    m = tables.support_matrix(practices, "practice")
+    per = (m > 0).sum(axis=0)
+    labels = tables.code_labels()
+    hi, lo = per.max(), per.min()
+    common = [labels[c].lower() for c, x in per.items() if x == hi]
+    rare = [labels[c].lower() for c, x in per.items() if x == lo]
+    return (f"Stated by the most policies ({number(int(hi))} of {number(len(m))}): {join(common)}. "
+            f"Stated by the fewest ({number(int(lo))}): {join(rare)}.")
+
+
+def retention(practices: pd.DataFrame, facts: pd.DataFrame) -> str:
+    """Retention statements and concrete periods."""
+    m = tables.support_matrix(practices, "practice", ["practice.retention_stated", "practice.retention_period"])
+    a = share_sentence(m["practice.retention_stated"] > 0, "describe how long data is kept")
+    periods = tables.fact_summary(facts, "retention_period", empty="")
+    n, who = count_of(periods != "")
+    b = (f"Concrete periods found: {'; '.join(f'{nm}: {periods[v]}' for v, nm in zip(periods.index, names(list(periods.index))) if periods[v])}."
+         if n else "No concrete retention period was found.")
+    return f"{a} {b}"
+
+
+def children(facts: pd.DataFrame) -> str:
+    """Stated age thresholds for children."""
+    ages = tables.fact_summary(facts, "child_age", empty="")
+    n, _ = count_of(ages != "")
+    if n == 0:
+        return "No policy states an age threshold for children."
+    listed = "; ".join(f"{nm}: {ages[v]}" for v, nm in zip(ages.index, names(list(ages.index))) if ages[v])
+    return f"{number(n).capitalize()} of {number(len(ages))} policies state an age threshold for children ({listed})."
+
+
+def storage(facts: pd.DataFrame) -> str:
+    """Countries where data is said to be stored."""
+    c = tables.fact_summary(facts, "storage_country", empty="")
+    n, _ = count_of(c != "")
+    if n == 0:
+        return "No policy names a country where data is stored."
+    listed = "; ".join(f"{nm}: {c[v]}" for v, nm in zip(c.index, names(list(c.index))) if c[v])
+    return f"{number(n).capitalize()} of {number(len(c))} policies name storage or processing countries ({listed})."
