@@ -13,7 +13,7 @@ Fields (one row per value per supporting sentence):
 - ``defect.list_without_items``: a sentence announcing a list (ending in ':') that no
   list follows.
 - ``defect.blank_contact``: a sentence that points to a contact ("contact us at") and
-  leaves the address blank.
+  leaves the address blank, or that refers to an e-mail address when the policy gives none.
 """
 from __future__ import annotations
 
@@ -61,8 +61,10 @@ _RESPONSE_CUE = re.compile(r"\b(?:respond\w*|reply|replies|answer\w*|response|pr
 _AGE_CONTEXT_EXCLUDE = re.compile(r"\bretain|\bretention|\bstor(?:e|ed|age)\b|\bkept\b", re.IGNORECASE)
 _STORAGE_CUE = re.compile(r"\b(?:stor\w+|host\w*|servers?|data\s*cent(?:er|re)s?|locat\w+|process\w*|kept|resid\w+|transfer\w*)\b",
                           re.IGNORECASE)
-_BLANK_CONTACT = re.compile(r"\b(?:contact|e-?mail|write\s+to|reach)\s+(?:us\s+)?(?:at|via|on|to)\s*(?:[.:]?\s*$|(?=\s+(?:If|We|You|Please|For|The)\b)|\s*\.)",
-                            re.IGNORECASE)
+_BLANK_CONTACT = re.compile(r"\b(?:contact|e-?mail|write\s+to|reach)\s+(?:us\s+)?(?:at|via|on|to)\s*"
+                            r"(?:[.:]?\s*$|(?=\s+(?-i:If|We|You|Please|For|The)\b)|\s*\.)", re.IGNORECASE)
+_EMAIL_REFERENCE = re.compile(r"\b(?:contact|reach|write\s+to)\s+(?:\w+\s+){0,3}?(?:via|by|through|at|using)\s+(?:the\s+|our\s+)?"
+                              r"e-?mail(?:\s+address)?\b", re.IGNORECASE)
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
             "forty-five": 45, "fortyfive": 45, "sixty": 60, "ninety": 90}
@@ -186,6 +188,11 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
             r = rows[i]
             if org.pattern.search(text, r.start, r.end):
                 out.append(Fact("organisation", f"{org.name}|{org.recipient}", r.sentence_id, r.start, r.end))
+    if not any(f.field == "contact_email" for f in out):
+        for r in rows:
+            if r.kind != KIND_HEADING and _EMAIL_REFERENCE.search(text, r.start, r.end):
+                out.append(Fact("defect.blank_contact", "refers to an e-mail address but the policy gives none",
+                                r.sentence_id, r.start, r.end))
     for r in announced_lists_without_items(text, rows):
         out.append(Fact("defect.list_without_items", "announced list has no items", r.sentence_id, r.start, r.end))
     return out
@@ -196,5 +203,10 @@ _STORAGE_NEAR = re.compile(r"\b(?:stor\w+|host\w*|servers?|data\s*cent(?:er|re)s
 
 
 def _near_storage(s: str, pos: int) -> bool:
-    """A country counts when a storage/processing word precedes it within the clause."""
-    return bool(_STORAGE_NEAR.search(s[max(0, pos - 140):pos]))
+    """A country counts when a storage/processing word precedes it within the clause
+    and the country is not negated by "outside (of) ..." just before it."""
+    before = s[max(0, pos - 140):pos]
+    return bool(_STORAGE_NEAR.search(before)) and not _OUTSIDE.search(before)
+
+
+_OUTSIDE = re.compile(r"\b(?:outside|beyond|other\s+than|except)\b[^.;]{0,80}$", re.IGNORECASE)

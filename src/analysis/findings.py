@@ -13,6 +13,8 @@ import pandas as pd
 from . import tables
 from .corpus import vendor_labels
 
+SENSOR_NAMES = {"content.video_image": "video or camera images", "content.audio": "audio recordings",
+                "location.precise": "precise (GPS) location"}
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -47,15 +49,21 @@ def count_of(flags: pd.Series) -> tuple[int, list[str]]:
     return len(chosen), names(chosen)
 
 
-def share_sentence(flags: pd.Series, statement: str) -> str:
-    """``'3 of 5 policies <statement>: A, B and C.'`` (or 'None of the 5 …')."""
+def short(label: str) -> str:
+    """A code label without its trailing parenthetical, lower-cased: 'Delete data'."""
+    return label.split(" (")[0].lower()
+
+
+def share_sentence(flags: pd.Series, statement: str, singular: str | None = None) -> str:
+    """``'Three of five policies <statement>: A, B and C.'`` (``singular`` verb form when one)."""
     n, who = count_of(flags)
     total = len(flags)
     if n == 0:
         return f"None of the {number(total)} policies {statement}."
     if n == total:
         return f"All {number(total)} policies {statement}."
-    return f"{number(n).capitalize()} of {number(total)} policies {statement}: {join(who)}."
+    verb = singular if n == 1 and singular else statement
+    return f"{number(n).capitalize()} of {number(total)} policies {verb}: {join(who)}."
 
 
 # --------------------------------------------------------------------------- 01 corpus
@@ -82,7 +90,8 @@ def corpus_readability(metrics: pd.DataFrame) -> str:
 def corpus_defects(facts: pd.DataFrame) -> str:
     """Which policies announce lists with no items or leave a contact address blank."""
     d = tables.defects(facts)
-    parts = [share_sentence(d[col] > 0, f"contain at least one {col}") for col in d.columns]
+    parts = [share_sentence(d[col] > 0, f"contain at least one {col}", f"contains at least one {col}")
+             for col in d.columns]
     return " ".join(parts)
 
 
@@ -100,12 +109,11 @@ def data_types(practices: pd.DataFrame) -> str:
 def sensors(practices: pd.DataFrame) -> str:
     """How many policies say they collect each kind of sensor data."""
     m = tables.support_matrix(practices, "data_type", list(tables.SENSOR_CODES))
-    labels = tables.code_labels()
     parts = []
     for code in m.columns:
         n, who = count_of(m[code] > 0)
-        parts.append(f"{labels[code].split(',')[0].split(' /')[0].lower()}: {number(n)} ({join(who)})")
-    return f"Of {number(len(m))} policies, those that say they collect sensor data — " + "; ".join(parts) + "."
+        parts.append(f"{SENSOR_NAMES[code]}: {number(n)} of {number(len(m))}" + (f" ({join(who)})" if n else ""))
+    return "Policies that say they collect " + "; ".join(parts) + "."
 
 
 def permissions(practices: pd.DataFrame) -> str:
@@ -114,11 +122,11 @@ def permissions(practices: pd.DataFrame) -> str:
     per_code = (m > 0).sum(axis=0)
     labels = tables.code_labels()
     best = per_code.max()
-    common = [labels[c] for c, x in per_code.items() if x == best]
+    common = [short(labels[c]) for c, x in per_code.items() if x == best]
     none = names([v for v, x in (m.sum(axis=1) == 0).items() if x])
     tail = f"; {join(none)} mention no device permission" if none else ""
     return (f"The permission mentioned by the most policies ({number(int(best))} of {number(len(m))}) is "
-            f"{join(common).lower()}{tail}.")
+            f"{join(common)}{tail}.")
 
 
 # --------------------------------------------------------------------------- 03 sharing
@@ -139,14 +147,16 @@ def named_organisations(facts: pd.DataFrame) -> str:
     most, hi = top(per)
     if n == 0:
         return "No policy names a recipient organisation."
-    return (f"{number(n).capitalize()} of {number(len(per))} policies name at least one organisation that "
+    verb = "names" if n == 1 else "name"
+    return (f"{number(n).capitalize()} of {number(len(per))} policies {verb} at least one organisation that "
             f"receives data; {join(most)} names the most ({int(hi)}).")
 
 
 def no_sale(practices: pd.DataFrame) -> str:
     """Which policies say personal data is not sold."""
     m = tables.support_matrix(practices, "practice", ["practice.no_sale"])
-    return share_sentence(m["practice.no_sale"] > 0, "state that personal data is not sold")
+    return share_sentence(m["practice.no_sale"] > 0, "state that personal data is not sold",
+                          "states that personal data is not sold")
 
 
 def without_consent(practices: pd.DataFrame) -> str:
@@ -174,7 +184,7 @@ def rights_gaps(practices: pd.DataFrame) -> str:
     per = (m > 0).sum(axis=0)
     labels = tables.code_labels()
     lo = per.min()
-    rare = [labels[c].split(" (")[0].split(" /")[0].lower() for c, x in per.items() if x == lo]
+    rare = [short(labels[c]) for c, x in per.items() if x == lo]
     return f"The least granted GDPR right{'s' if len(rare) > 1 else ''} ({number(int(lo))} of {number(len(m))} policies): {join(rare)}."
 
 
@@ -192,7 +202,8 @@ def response_time(facts: pd.DataFrame) -> str:
     if n == 0:
         return "No policy promises a time within which rights requests are answered."
     promised = "; ".join(f"{name}: {s[v]}" for v, name in zip(s.index, names(list(s.index))) if s[v])
-    return (f"{number(n).capitalize()} of {number(len(s))} policies promise a time to answer a rights request "
+    verb = "promises" if n == 1 else "promise"
+    return (f"{number(n).capitalize()} of {number(len(s))} policies {verb} a time to answer a rights request "
             f"({promised}).")
 
 
@@ -203,8 +214,8 @@ def practices_overview(practices: pd.DataFrame) -> str:
     per = (m > 0).sum(axis=0)
     labels = tables.code_labels()
     hi, lo = per.max(), per.min()
-    common = [labels[c].lower() for c, x in per.items() if x == hi]
-    rare = [labels[c].lower() for c, x in per.items() if x == lo]
+    common = [short(labels[c]) for c, x in per.items() if x == hi]
+    rare = [short(labels[c]) for c, x in per.items() if x == lo]
     return (f"Stated by the most policies ({number(int(hi))} of {number(len(m))}): {join(common)}. "
             f"Stated by the fewest ({number(int(lo))}): {join(rare)}.")
 
@@ -212,7 +223,8 @@ def practices_overview(practices: pd.DataFrame) -> str:
 def retention(practices: pd.DataFrame, facts: pd.DataFrame) -> str:
     """Retention statements and concrete periods."""
     m = tables.support_matrix(practices, "practice", ["practice.retention_stated", "practice.retention_period"])
-    a = share_sentence(m["practice.retention_stated"] > 0, "describe how long data is kept")
+    a = share_sentence(m["practice.retention_stated"] > 0, "describe how long data is kept",
+                       "describes how long data is kept")
     periods = tables.fact_summary(facts, "retention_period", empty="")
     n, who = count_of(periods != "")
     b = (f"Concrete periods found: {'; '.join(f'{nm}: {periods[v]}' for v, nm in zip(periods.index, names(list(periods.index))) if periods[v])}."
@@ -227,7 +239,8 @@ def children(facts: pd.DataFrame) -> str:
     if n == 0:
         return "No policy states an age threshold for children."
     listed = "; ".join(f"{nm}: {ages[v]}" for v, nm in zip(ages.index, names(list(ages.index))) if ages[v])
-    return f"{number(n).capitalize()} of {number(len(ages))} policies state an age threshold for children ({listed})."
+    verb = "states" if n == 1 else "state"
+    return f"{number(n).capitalize()} of {number(len(ages))} policies {verb} an age threshold for children ({listed})."
 
 
 def storage(facts: pd.DataFrame) -> str:
@@ -237,4 +250,5 @@ def storage(facts: pd.DataFrame) -> str:
     if n == 0:
         return "No policy names a country where data is stored."
     listed = "; ".join(f"{nm}: {c[v]}" for v, nm in zip(c.index, names(list(c.index))) if c[v])
-    return f"{number(n).capitalize()} of {number(len(c))} policies name storage or processing countries ({listed})."
+    verb = "names" if n == 1 else "name"
+    return f"{number(n).capitalize()} of {number(len(c))} policies {verb} storage or processing countries ({listed})."

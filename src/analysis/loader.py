@@ -7,6 +7,7 @@ here (for ``.txt`` files: the decoded file with a UTF-8 BOM removed, nothing els
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,37 @@ def _decode(path: Path, raw: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def _read_bytes(p: Path, max_bytes: int) -> bytes:
+    """Read a regular file of at most ``max_bytes``; every failure is a one-line InputError.
+
+    Only regular files are opened: a FIFO, socket or device could block or never end.
+    """
+    try:
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(p, "is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(p, "is not a regular file (a pipe, socket or device); cannot be read as a policy")
+        if st.st_size > max_bytes:
+            raise InputError(p, f"is too large ({st.st_size / 1e6:.1f} MB > limit {max_bytes / 1e6:.1f} MB)")
+        with p.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise InputError(p, "cannot be read (permission denied)") from None
+    except FileNotFoundError:
+        problem = "is a broken symbolic link" if p.is_symlink() else "does not exist"
+        raise InputError(p, problem) from None
+    except NotADirectoryError:
+        raise InputError(p, "cannot be read (a parent in its path is a file, not a directory)") from None
+    except IsADirectoryError:
+        raise InputError(p, "is a directory, not a file") from None
+    except OSError as err:
+        raise InputError(p, f"cannot be read ({err.strerror or err})") from None
+    if len(raw) > max_bytes:  # grew after stat
+        raise InputError(p, f"is too large (> limit {max_bytes / 1e6:.1f} MB)")
+    return raw
+
+
 def read_policy(path: str | Path, vendor: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
     """Load one ``.txt``/``.html``/``.htm`` policy, validating size, encoding and content."""
     p = Path(path)
@@ -51,19 +83,7 @@ def read_policy(path: str | Path, vendor: str | None = None, max_bytes: int = MA
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(p, f"unsupported file type '{suffix or '(none)'}' "
                             f"(expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))})")
-    try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError(p, f"is too large ({size / 1e6:.1f} MB > limit {max_bytes / 1e6:.1f} MB)")
-        raw = p.read_bytes()
-    except PermissionError:
-        raise InputError(p, "cannot be read (permission denied)") from None
-    except FileNotFoundError:
-        raise InputError(p, "does not exist") from None
-    except IsADirectoryError:
-        raise InputError(p, "is a directory, not a file") from None
-    except OSError as err:
-        raise InputError(p, f"cannot be read ({err.strerror or err})") from None
+    raw = _read_bytes(p, max_bytes)
     if not raw:
         raise InputError(p, "is empty")
     text = _decode(p, raw)

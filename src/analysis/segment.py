@@ -152,23 +152,23 @@ def _style(text: str, s: int, marker: str, body: int) -> tuple[str, int | None]:
 def _list_item_of(lists: list[_OpenList], style: str, number: int | None, title: bool) -> int | None:
     """If the line continues an open list, return that list's lead-in id (-1 if it has none).
 
-    A line belongs to the innermost open list whose items have the same marker style and,
+    A list still waiting for its first item takes any marked or title-like line. Otherwise
+    the line belongs to the innermost open list whose items have the same marker style and,
     for numbered items, a higher number (a restart such as a table of contents followed by
-    its first section ends the list). A list still waiting for its first item takes any
-    marked line or title-like line; a bullet of another glyph stays in the innermost bulleted
-    list. Lists inside the matched one are closed; when no list matches, all are closed
+    its first section ends the list); a bullet of another glyph stays in the innermost
+    bulleted list. Lists inside the matched one are closed; when no list matches, all are closed
     and ``None`` is returned.
     """
     if style or title:
+        if lists and lists[-1].style is None:
+            lists[-1] = lists[-1]._replace(style=style, last=number)
+            return lists[-1].lead_in
         for i in range(len(lists) - 1, -1, -1):
             lst = lists[i]
             if lst.style == style and (number is None or lst.last is None or number > lst.last):
                 del lists[i + 1:]
                 lists[i] = lst._replace(last=number)
                 return lst.lead_in
-        if lists and lists[-1].style is None:
-            lists[-1] = lists[-1]._replace(style=style, last=number)
-            return lists[-1].lead_in
         if style.startswith("bullet"):  # a sub-bullet or another glyph: stays in the bulleted list
             for i in range(len(lists) - 1, -1, -1):
                 if (lists[i].style or "").startswith("bullet"):
@@ -193,6 +193,8 @@ def segment(text: str) -> list[Segment]:
         title = _is_title(body_text)
         style, number = _style(text, s, kind_marker, body)
         lead_in = _list_item_of(lists, style, number, title) if lists else None
+        if lead_in == -1 and title and kind_marker in ("number", "sub"):
+            lead_in = None  # in a list nobody announced, a numbered title is a heading
         nxt = next(((a, b) for a, b in lines[i + 1:] if a >= 0), None)
         is_heading = False
         if kind_marker in ("number", "sub"):
@@ -212,6 +214,7 @@ def segment(text: str) -> list[Segment]:
                 stack.pop()
             stack.append((depth, " ".join(text[s:e].split())))
             rows.append(Segment(len(rows), KIND_HEADING, s, e, " > ".join(h for _, h in stack), -1))
+            lists.clear()
             continue
         section = " > ".join(h for _, h in stack)
         in_list = kind_marker != "" or lead_in is not None
