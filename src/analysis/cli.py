@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import PolicyLensError
+from .errors import InputError, PolicyLensError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -27,6 +27,11 @@ def _progress(total: int, quiet: bool):
     return tqdm(total=total, unit="policy", file=sys.stderr, disable=disable, dynamic_ncols=True)
 
 
+def _say(bar, line: str) -> None:
+    """Print one line to stderr without breaking a progress bar that is showing."""
+    bar.write(line, file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract the four tables from policy files and directories."""
     from .batch import run_dask, run_local
@@ -35,14 +40,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .outputs import TableWriter
     from .schema import TABLES
 
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "--out must be a directory, but this is a file")
     codebook = str(Path(args.codebook)) if args.codebook else None
     load_codebook(codebook) if codebook else load_codebook()  # validate before any work
     jobs, problems = plan_inputs(args.paths)
     failures = [str(p) for p in problems]
+    if failures and args.fail_fast:
+        print(f"error: {failures[0]}", file=sys.stderr)
+        print(_STOPPED.format(out=out), file=sys.stderr)
+        return EXIT_BAD_INPUT
     for line in failures:
         print(f"error: {line}", file=sys.stderr)
-    if failures and args.fail_fast:
-        return EXIT_BAD_INPUT
     work = [(v, str(p)) for v, p in jobs]
     if args.engine == "dask":
         outcomes = run_dask(work, args.scheduler, max(1, args.jobs), codebook, args.max_bytes)
@@ -50,29 +60,51 @@ def cmd_extract(args: argparse.Namespace) -> int:
         outcomes = run_local(work, args.jobs, codebook, args.max_bytes)
     done = 0
     try:
-        with TableWriter(args.out) as writer, _progress(len(work), args.quiet) as bar:
+        with TableWriter(out) as writer, _progress(len(work), args.quiet) as bar:
             for _job, result, error in outcomes:
                 bar.update(1)
                 if error:
                     failures.append(error)
-                    bar.write(f"error: {error}", file=sys.stderr)
+                    _say(bar, f"error: {error}")
                     if args.fail_fast:
                         raise _Abort
                     continue
                 writer.add({name: result.table(name) for name in TABLES})
                 done += 1
+            if done == 0:
+                writer.discard()  # nothing extracted: keep the previous outputs
     except _Abort:
-        print(f"stopped at the first failure (--fail-fast); previous outputs in {args.out} left unchanged",
-              file=sys.stderr)
+        print(_STOPPED.format(out=out), file=sys.stderr)
         return EXIT_BAD_INPUT
-    if not args.quiet:
-        print(f"extracted {done} of {len(work)} policies into {args.out}", file=sys.stderr)
-    if failures:
-        print(f"{len(failures)} input problem(s):", file=sys.stderr)
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        raise InputError(out, f"cannot write the outputs ({err.strerror or err})") from None
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()  # stop worker processes or the Dask cluster now, not at garbage collection
+    return _summary(out, done, len(work), len(work) + len(problems), failures, args.quiet)
+
+
+_STOPPED = "stopped at the first failure (--fail-fast); nothing written, previous outputs in {out} left unchanged"
+
+
+def _summary(out: Path, done: int, n_jobs: int, n_inputs: int, failures: list[str], quiet: bool) -> int:
+    """Print the closing lines and return the exit status.
+
+    A single input that fails gets its one error line and nothing else; a batch with
+    failures ends with a summary listing each of them.
+    """
+    kept = "" if done else f"; previous outputs in {out} left unchanged"
+    if failures and n_inputs > 1:
+        print(f"extracted {done} of {n_jobs} policies into {out}{kept}; {len(failures)} input problem(s):",
+              file=sys.stderr)
         for line in failures:
             print(f"  - {line}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    return EXIT_OK
+    elif not failures and not quiet:
+        print(f"extracted {done} of {n_jobs} policies into {out}", file=sys.stderr)
+    return EXIT_BAD_INPUT if failures else EXIT_OK
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:

@@ -6,7 +6,10 @@ The codebook maps every code of the shared taxonomy to a definition and match ru
 - ``requires``: the name of a context (``collect``, ``share``, ``user_right``...) that must
   occur in the sentence, in the sentence that introduces its list, or in its heading path;
 - ``exclude``: patterns that veto a sentence (e.g. "device name" is not a person's name);
-- ``negatable``: whether a negated context verb ("we do not collect") cancels the match.
+- ``negatable``: whether a negation ("we do not collect", "no audio is recorded") cancels
+  the match;
+- ``implies``: codes that a finding of this code also supports (a concrete retention
+  period is also a statement on retention).
 
 Validation is strict: a code missing from or unknown to the taxonomy, an empty pattern
 list, an invalid regex, a pattern that can backtrack catastrophically, or an unknown
@@ -37,11 +40,17 @@ _FLAGS = re.IGNORECASE
 
 @dataclass(frozen=True)
 class Context:
-    """A named context: words that must be near a phrase, and their negated forms."""
+    """A named context: words that must occur near a phrase.
+
+    ``negatable`` contexts are cancelled by a negator just before the word ("we do not
+    collect"); ``not_after`` marks occurrences whose subject is someone else ("Stripe,
+    which collects ...", "third parties may collect ...") so they do not count.
+    """
 
     name: str
     pattern: re.Pattern[str]
-    negated: re.Pattern[str] | None
+    negatable: bool
+    not_after: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class CodeRule:
     negatable: bool
     sources: tuple[str, ...] = field(default=())
     triggers: frozenset[str] | None = None
+    implies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,9 @@ def compile_pattern(where: str, patterns: list[str] | str) -> re.Pattern[str]:
     ``<COUNTRY>`` in a pattern expands to the country list of :mod:`analysis.places`.
     """
     items = [patterns] if isinstance(patterns, str) else patterns
-    if not isinstance(items, list) or not items:
+    if not isinstance(items, list):
+        raise CodebookError(where, f"patterns must be a list of regular expressions, not {type(items).__name__}")
+    if not items:
         raise CodebookError(where, "pattern list is empty")
     expanded = []
     for p in items:
@@ -152,18 +164,17 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def _contexts(path: Path, data: dict[str, Any]) -> dict[str, Context]:
     out = {}
-    for name, spec in (data.get("contexts") or {}).items():
+    specs = data.get("contexts") or {}
+    if not isinstance(specs, dict):
+        raise CodebookError(path, "'contexts' must be a mapping of context names to patterns")
+    for name, spec in specs.items():
         where = f"{path} [context {name}]"
         if not isinstance(spec, dict) or "pattern" not in spec:
             raise CodebookError(where, "needs a 'pattern'")
-        verbs = spec.get("verbs")
-        negated = None
-        if verbs:
-            vpat = compile_pattern(where + " verbs", verbs).pattern
-            negated = re.compile(
-                r"\b(?:not|never|no\s+longer|neither|nor|n[’']t)\s+(?:[\w’'-]+\s+){0,3}?(?:" + vpat + ")",
-                _FLAGS)
-        out[name] = Context(name, compile_pattern(where, spec["pattern"]), negated)
+        not_after = spec.get("not_after")
+        out[name] = Context(name, compile_pattern(where, spec["pattern"]), bool(spec.get("negatable", True)),
+                            re.compile(f"(?:{compile_pattern(where, not_after).pattern})$", _FLAGS)
+                            if not_after else None)
     return out
 
 
@@ -200,8 +211,10 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
         if "patterns" not in spec or not spec["patterns"]:
             raise CodebookError(where, "pattern list is empty")
         req = spec.get("requires")
-        if req is not None and req not in contexts:
-            raise CodebookError(where, f"requires unknown context '{req}'")
+        if req is not None and (not isinstance(req, str) or req not in contexts):
+            raise CodebookError(where, f"requires unknown context {req!r} (known: {', '.join(sorted(contexts))})")
+        if not isinstance(spec.get("negatable", True), bool):
+            raise CodebookError(where, f"negatable must be true or false, not {spec['negatable']!r}")
         rules.append(CodeRule(
             code=code, dimension=dim, label=str(tax[dim][code].get("label", code)),
             definition=" ".join(str(spec["definition"]).split()),
@@ -210,7 +223,12 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
             exclude=compile_pattern(where + " exclude", spec["exclude"]) if spec.get("exclude") else None,
             negatable=bool(spec.get("negatable", True)),
             sources=tuple(spec.get("sources", ()) or ()),
+            implies=tuple(spec.get("implies", ()) or ()),
         ))
+    for r in rules:
+        for target in r.implies:
+            if target not in expected:
+                raise CodebookError(f"{path} [{r.code}]", f"implies unknown code '{target}'")
     rules = [replace(r, triggers=literal_triggers(r.pattern)) for r in rules]
     exc = data.get("negation_exceptions") or [r"\bexcept\b", r"\bunless\b", r"\bother than\b",
                                              r"\bwithout (?:your|the user'?s?) (?:prior |express |explicit )*(?:consent|authori[sz]ation|permission)"]

@@ -91,6 +91,32 @@ def _vendor_id(path: Path) -> str:
     return reg.vendor if reg else path.stem
 
 
+def _missing(p: Path) -> bool:
+    """True only when nothing at all is at ``p`` (a broken link or an unreadable path is not missing)."""
+    try:
+        p.lstat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _unique(files: list[Path]) -> list[Path]:
+    """Drop repeats of one file named twice (e.g. as a directory member and by path), keep order."""
+    seen: set[Path] = set()
+    out = []
+    for f in files:
+        try:
+            key = f.resolve()
+        except OSError:
+            key = f
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
 def resolve_inputs(paths: list[str | Path]) -> list[tuple[str, Path]]:
     """Expand files and directories into (vendor id, path) jobs sorted by vendor id.
 
@@ -114,7 +140,7 @@ def plan_inputs(paths: list[str | Path]) -> tuple[list[tuple[str, Path]], list[I
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.is_file()
+            found = sorted(q for q in p.rglob("*") if not q.is_dir()
                            and not any(part.startswith(".") for part in q.relative_to(p).parts))
             policies = [q for q in found if q.suffix.lower() in SUPPORTED_SUFFIXES]
             for q in found:
@@ -123,19 +149,19 @@ def plan_inputs(paths: list[str | Path]) -> tuple[list[tuple[str, Path]], list[I
             if not policies:
                 problems.append(InputError(p, f"directory contains no policy files ({', '.join(sorted(SUPPORTED_SUFFIXES))})"))
             files.extend(policies)
-        elif p.exists() or p.is_symlink():
-            files.append(p)
-        else:
+        elif _missing(p):
             problems.append(InputError(p, "does not exist"))
+        else:  # a file, or something read_policy will explain (a pipe, a broken link...)
+            files.append(p)
     by_vendor: dict[str, list[Path]] = {}
-    for f in dict.fromkeys(files):  # de-duplicate, keep order
+    for f in _unique(files):
         by_vendor.setdefault(_vendor_id(f), []).append(f)
     jobs = []
     for vendor in sorted(by_vendor):
         group = by_vendor[vendor]
         if len(group) > 1:
-            problems.append(InputError(group[0], f"and {', '.join(map(str, group[1:]))} map to the same vendor id "
-                                                 f"'{vendor}'; rename one"))
+            problems.append(InputError(group[0], f"has the same vendor id '{vendor}' as "
+                                                 f"{', '.join(map(str, group[1:]))}; rename one"))
             continue
         jobs.append((vendor, group[0]))
     return jobs, problems

@@ -191,7 +191,8 @@ def rights_gaps(practices: pd.DataFrame) -> str:
 def channels(practices: pd.DataFrame, sentences: pd.DataFrame) -> str:
     """How many policies mention each way of exercising rights."""
     ch = tables.exercise_channels(practices, sentences)
-    parts = [f"{name} {number(int((ch[name] > 0).sum()))}" for name in ch.columns]
+    used = (ch > 0).sum(axis=0)
+    parts = [f"{name}: {number(int(k)) if k else 'none'}" for name, k in used.items()]
     return f"Policies whose rights sentences mention each channel (of {number(len(ch))}): " + ", ".join(parts) + "."
 
 

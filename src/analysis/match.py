@@ -8,9 +8,11 @@ pattern then runs on those sentences only. A hit counts when
 2. its required context (a collection verb, a sharing verb, a user-facing modal...)
    occurs in the hit's clause or sentence, else in the sentence that introduces its
    list, else in its heading path; and
-3. that context is not negated ("we do not sell", "will not share"), unless the
-   sentence carries an exception ("except", "unless", "without your consent"), which
-   turns a denial into a conditional permission.
+3. neither the phrase ("no audio is recorded", "does not contain a camera") nor every
+   occurrence of the context verb ("we do not sell, rent or trade") is negated, unless
+   the sentence carries an exception ("except", "unless", "without your consent"),
+   which turns a denial into a conditional permission. A negator inside a condition
+   ("if you do not provide your e-mail address") does not deny anything.
 
 Headings support only ``practice`` codes (a "Children's privacy" heading is itself the
 statement); every other dimension needs a sentence or list item.
@@ -62,18 +64,47 @@ def candidate_rows(triggers: Iterable[str] | None, low: str | None, rows: list[S
     return sorted(found)
 
 
+_NEGATOR = re.compile(
+    r"(?:(?<!whether or )\bnot\b(?!\s+(?:limited|only|just|necessarily|exhaustive|restricted|exclusively))"
+    r"|\bno\b(?!\s+(?:later|less|more|matter|longer\s+than))|\b(?:never|neither|nor|cannot)\b|n[’']t\b)",
+    re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\b(?:if|unless|should|in\s+case|whether)\s+(?:[\w’']+\s+){0,3}$", re.IGNORECASE)
+_BOUNDARY = re.compile(r"[;:.!?]|\b(?:but|however|whereas|although|though|and\s+(?:we|you|it|they))\b", re.IGNORECASE)
+PHRASE_NEGATION_WORDS = 12
+VERB_NEGATION_WORDS = 10
+
+
+def negated_before(text: str, start: int, pos: int, max_words: int) -> bool:
+    """True if a negator stands at most ``max_words`` words before ``pos`` (within
+    ``text[start:pos]``, no clause boundary in between) and is not part of a condition
+    such as "if you do not provide ..."."""
+    window = text[max(start, pos - 12 * (max_words + 2)):pos]
+    last = None
+    for last in _NEGATOR.finditer(window):
+        pass
+    if last is None:
+        return False
+    tail = window[last.end():]
+    if len(tail.split()) > max_words or _BOUNDARY.search(tail):
+        return False
+    return not _CONDITIONAL.search(text[max(start, pos - len(window) + last.start() - 40):pos - len(window) + last.start()])
+
+
 def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: int, end: int) -> str | None:
     """'pos' if the context occurs un-negated in ``text[start:end]``, 'neg' if only negated
-    (and no exception), else None."""
-    ends = [m.end() for m in ctx.pattern.finditer(text, start, end)]
-    if not ends:
+    (and the span states no exception), else None."""
+    negated = found = False
+    for m in ctx.pattern.finditer(text, start, end):
+        if ctx.not_after is not None and ctx.not_after.search(text, max(start, m.start() - 60), m.start()):
+            continue
+        found = True
+        if ctx.negatable and negated_before(text, start, m.start(), VERB_NEGATION_WORDS):
+            negated = True
+        else:
+            return "pos"
+    if not found:
         return None
-    if ctx.negated is None:
-        return "pos"
-    negated = {m.end() for m in ctx.negated.finditer(text, start, end)}
-    if any(e not in negated for e in ends):
-        return "pos"
-    return "pos" if exception.search(text, start, end) else "neg"
+    return "pos" if negated and exception.search(text, start, end) else "neg"
 
 
 def _clause_bounds(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
@@ -90,11 +121,14 @@ def _clause_bounds(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
 def _accept(rule: CodeRule, book: Codebook, text: str, rows: list[Segment], row: Segment,
             hit: tuple[int, int]) -> bool:
     ctx = rule.requires
+    cs, ce = _clause_bounds(text, row.start, row.end, hit[0])
+    if (rule.negatable and negated_before(text, cs, hit[0], PHRASE_NEGATION_WORDS)
+            and not book.exception.search(text, row.start, row.end)):
+        return False
     if ctx is None:
         return True
     state = None
     if rule.negatable:
-        cs, ce = _clause_bounds(text, row.start, row.end, hit[0])
         state = context_state(ctx, book.exception, text, cs, ce)
     if state is None:
         state = context_state(ctx, book.exception, text, row.start, row.end)
@@ -125,4 +159,5 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
                 spans = [h for h in spans if not any(a < h[1] and h[0] < b for a, b in vetoes)]
             if any(_accept(rule, book, text, rows, row, h) for h in spans):
                 out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
-    return out
+                out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
+    return list(dict.fromkeys(out))

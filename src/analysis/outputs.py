@@ -24,16 +24,28 @@ class TableWriter:
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
         self._files: dict[str, tuple[str, object, object]] = {}
+        self._created = False
+        self._discard = False
 
     def __enter__(self) -> "TableWriter":
+        self._created = not self.out_dir.exists()
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        for name in TABLES:
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".csv.tmp", dir=self.out_dir)
-            fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(SCHEMAS[name])
-            self._files[name] = (tmp, fh, writer)
+        try:
+            for name in TABLES:
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".csv.tmp", dir=self.out_dir)
+                fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+                self._files[name] = (tmp, fh, None)
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(SCHEMAS[name])
+                self._files[name] = (tmp, fh, writer)
+        except BaseException:
+            self._cleanup()
+            raise
         return self
+
+    def discard(self) -> None:
+        """Publish nothing on exit: the previous outputs stay as they are."""
+        self._discard = True
 
     def add(self, rows_by_table: dict[str, list[tuple]]) -> None:
         """Append rows (already sorted) for each table."""
@@ -42,14 +54,40 @@ class TableWriter:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        for tmp, fh, _ in self._files.values():
-            fh.close()  # type: ignore[union-attr]
-        if exc_type is None:
+        if exc_type is not None or self._discard:
+            self._cleanup()
+            return
+        try:
+            for _, fh, _ in self._files.values():
+                fh.close()  # type: ignore[union-attr]
             for name, (tmp, _, _) in self._files.items():
-                os.replace(tmp, self.out_dir / f"{name}.csv")
-        else:
-            for tmp, _, _ in self._files.values():
-                Path(tmp).unlink(missing_ok=True)
+                _publish(tmp, self.out_dir / f"{name}.csv")
+        except BaseException:
+            self._cleanup()
+            raise
+
+    def _cleanup(self) -> None:
+        """Close and delete the temporary files; remove the output directory if this run made it."""
+        for tmp, fh, _ in self._files.values():
+            try:
+                fh.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+            Path(tmp).unlink(missing_ok=True)
+        self._files.clear()
+        if self._created:
+            try:
+                self.out_dir.rmdir()  # only succeeds when empty
+            except OSError:
+                pass
+
+
+def _publish(tmp: str | Path, dest: Path) -> None:
+    """Give a temporary file ordinary permissions (``mkstemp`` makes it owner-only) and rename it."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, dest)
 
 
 def _fmt(row: tuple) -> tuple:
@@ -65,7 +103,7 @@ def write_frame_atomic(df: pd.DataFrame, path: str | Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             df.to_csv(fh, index=False, lineterminator="\n")
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

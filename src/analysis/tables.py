@@ -274,3 +274,38 @@ def defects(facts: pd.DataFrame) -> pd.DataFrame:
     out = counts.reindex(index=vendors(), columns=list(fields)).fillna(0).astype("int64").rename(columns=fields)
     out.index.name, out.columns.name = "vendor", "defect"
     return out
+
+
+# --------------------------------------------------------------------------- overview and checks
+DIMENSION_LABELS: dict[str, str] = {"data_type": "Data types collected", "permission": "Device permissions",
+                                    "recipient": "Kinds of recipients", "right": "Rights and controls",
+                                    "practice": "Practices stated"}
+
+
+def dimension_overview(practices: pd.DataFrame) -> pd.DataFrame:
+    """Vendor × dimension: number of the dimension's codes with at least one supporting sentence."""
+    out = pd.DataFrame({dim: presence(support_matrix(practices, dim)).sum(axis=1) for dim in DIMENSION_LABELS})
+    out.columns.name = "dimension"
+    return out.astype("int64")
+
+
+def dimension_sizes() -> pd.Series:
+    """Number of taxonomy codes per dimension."""
+    return pd.Series({dim: len(codes(dim)) for dim in DIMENSION_LABELS}, name="codes")
+
+
+def check_processed(data: dict[str, pd.DataFrame]) -> None:
+    """Assert the invariants the notebooks rely on; raise AssertionError naming the first broken one."""
+    names = set(vendors())
+    for name in ("sentences", "practices", "facts", "metrics"):
+        assert name in data, f"table {name} missing"
+        assert set(data[name]["vendor"]) <= names, f"{name}: vendor not in the manifest"
+    assert set(data["metrics"]["vendor"]) == names, "metrics must have one row per manifest vendor"
+    assert set(data["sentences"]["vendor"]) == names, "every manifest vendor needs sentences"
+    known = set(load_codebook().dimensions)
+    assert set(data["practices"]["code"]) <= known, "practices: code not in the taxonomy"
+    keys = data["sentences"].set_index(["vendor", "sentence_id"]).index
+    assert keys.is_unique, "sentences: (vendor, sentence_id) not unique"
+    for name in ("practices", "facts"):
+        idx = pd.MultiIndex.from_frame(data[name][["vendor", "sentence_id"]])
+        assert idx.isin(keys).all(), f"{name}: a row points to a sentence that does not exist"
