@@ -248,16 +248,24 @@ related group business members order post code area how page info their such any
 for from this that app application products product name data information""".split())
 
 
+ANCHOR = "\x01"  # marks a trigger that starts at a word boundary (see literal_triggers)
+
+
 def _trigger_cost(cands: frozenset[str]) -> float:
     """Lower is better: few, long, uncommon literals."""
-    common = sum(1 for c in cands if c in _COMMON or len(c) <= 3)
-    return 10.0 * common + len(cands) * 0.1 - min(map(len, cands)) * 0.5
+    words = [c.lstrip(ANCHOR) for c in cands]
+    common = sum(1 for w in words if w in _COMMON or len(w) <= 3)
+    return 10.0 * common + len(words) * 0.1 - min(map(len, words)) * 0.5
 
 
-def _seq_triggers(seq: Any) -> frozenset[str] | None:
-    """Literals of which at least one must occur in any match of the parsed sequence."""
+def _seq_triggers(seq: Any, anchored: bool = False) -> frozenset[str] | None:
+    """Literals of which at least one must occur in any match of the parsed sequence.
+
+    A literal that follows ``\\b`` carries the :data:`ANCHOR` prefix: it starts a word.
+    """
     best: frozenset[str] | None = None
     run: list[str] = []
+    run_anchored = False
 
     def consider(cands: frozenset[str] | None) -> None:
         nonlocal best
@@ -266,29 +274,36 @@ def _seq_triggers(seq: Any) -> frozenset[str] | None:
 
     def close_run() -> None:
         if len(run) >= _MIN_TRIGGER:
-            consider(frozenset({"".join(run).lower()}))
+            consider(frozenset({(ANCHOR if run_anchored else "") + "".join(run).lower()}))
         run.clear()
 
     for op, av in seq:
         name = str(op)
         if name == "LITERAL":
+            if not run:
+                run_anchored = anchored
             run.append(chr(av))
+            anchored = False
             continue
         close_run()
+        if name == "AT":
+            anchored = str(av) == "AT_BOUNDARY"
+            continue
         if name == "SUBPATTERN":
-            consider(_seq_triggers(av[-1]))
+            consider(_seq_triggers(av[-1], anchored))
         elif name == "BRANCH":
-            consider(_branch_triggers(av[1]))
+            consider(_branch_triggers(av[1], anchored))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
-            consider(_seq_triggers(av[2]))
+            consider(_seq_triggers(av[2], anchored))
+        anchored = False
     close_run()
     return best
 
 
-def _branch_triggers(branches: list[Any]) -> frozenset[str] | None:
+def _branch_triggers(branches: list[Any], anchored: bool = False) -> frozenset[str] | None:
     out: set[str] = set()
     for b in branches:
-        t = _seq_triggers(b)
+        t = _seq_triggers(b, anchored)
         if not t:
             return None
         out |= t
@@ -298,8 +313,10 @@ def _branch_triggers(branches: list[Any]) -> frozenset[str] | None:
 def literal_triggers(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Lower-case literals, one of which occurs in every match of ``pattern`` (None if unknown).
 
-    Used as a prefilter: ``str.find`` for a handful of literals is far cheaper than a
-    regex scan, so the regex only runs on the sentences that contain a trigger.
+    Used as a prefilter: looking up a handful of literals is far cheaper than a regex
+    scan, so the regex only runs on the sentences that contain a trigger. Literals that
+    start a word (after ``\\b``) are prefixed with :data:`ANCHOR` and can be found in a
+    word index instead of by substring search.
     """
     try:
         return _seq_triggers(sre_parse.parse(pattern.pattern, pattern.flags))

@@ -165,3 +165,47 @@ def evaluate_cli(args: argparse.Namespace) -> int:
             print(res["errors"][["outcome", "vendor", "code", "sentence"]].to_string(index=False))
     sys.stdout.flush()
     return 0
+
+
+def load_sentence_items(path: str | Path) -> list[dict]:
+    """Read a YAML list of ``{id, dimension, text, expect, forbid}`` test sentences."""
+    import yaml
+
+    items = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if isinstance(items, dict):
+        items = items.get("items", [])
+    return list(items)
+
+
+def score_sentences(items: list[dict], book: object | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the extractor on each sentence; return per-item results and per-dimension scores.
+
+    Per code *dimension*: recall = expected codes found / expected codes; strict precision =
+    found codes that were expected / found codes (a code the coder did not list counts as
+    an error); forbidden = found codes the item lists under ``forbid``.
+    """
+    from .codebook import load_codebook
+    from .loader import Document
+    from .pipeline import analyse
+
+    book = book or load_codebook()
+    dims = book.dimensions
+    rows = []
+    for it in items:
+        doc = Document(path=str(it["id"]), vendor="heldout", text=str(it["text"]), sha256="", fmt="txt")
+        found = {r[2] for r in analyse(doc, book).practices}
+        expect, forbid = set(it.get("expect") or []), set(it.get("forbid") or [])
+        for code in sorted(expect | found | forbid):
+            rows.append({"id": it["id"], "dimension": dims.get(code, "?"), "code": code,
+                         "expected": code in expect, "found": code in found, "forbidden": code in forbid,
+                         "text": it["text"]})
+    detail = pd.DataFrame(rows)
+    summary = []
+    for dim in [*DIMENSIONS, "all"]:
+        d = detail if dim == "all" else detail[detail["dimension"] == dim]
+        tp = int((d["expected"] & d["found"]).sum())
+        summary.append({"dimension": dim, "expected": int(d["expected"].sum()), "found": int(d["found"].sum()),
+                        "recall": tp / max(1, int(d["expected"].sum())),
+                        "strict_precision": tp / max(1, int(d["found"].sum())),
+                        "forbidden_hits": int((d["forbidden"] & d["found"]).sum())})
+    return detail, pd.DataFrame(summary).round(3)

@@ -28,7 +28,7 @@ import yaml
 from .errors import CodebookError
 from .paths import ORGANISATIONS_PATH
 from .places import COUNTRIES
-from .match import candidate_rows, lowered
+from .match import TriggerIndex, lowered
 from .segment import KIND_HEADING, Segment, announced_lists_without_items
 
 MONTHS = {m: i for i, m in enumerate(
@@ -144,7 +144,7 @@ def _period(m: re.Match[str]) -> str:
 
 
 def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...] | None = None,
-                  low: str | None = None) -> list[Fact]:
+                  low: str | None = None, index: TriggerIndex | None = None) -> list[Fact]:
     """Find the concrete facts of a segmented policy, in document order per field."""
     orgs = load_organisations() if orgs is None else orgs
     out: list[Fact] = []
@@ -181,10 +181,9 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
                     add("retention_period", _period(m))
         if r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
             add("defect.blank_contact", "contact address left blank")
-    low = lowered(text) if low is None else low
-    starts = [r.start for r in rows]
+    index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     for org in orgs:
-        for i in candidate_rows(org.triggers, low, rows, starts):
+        for i in index.rows_for(org.triggers):
             r = rows[i]
             if org.pattern.search(text, r.start, r.end):
                 out.append(Fact("organisation", f"{org.name}|{org.recipient}", r.sentence_id, r.start, r.end))

@@ -20,11 +20,11 @@ statement); every other dimension needs a sentence or list item.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from .codebook import Codebook, CodeRule, Context
+from .codebook import ANCHOR, Codebook, CodeRule, Context
 from .segment import KIND_HEADING, Segment
 
 _CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
@@ -46,14 +46,43 @@ def lowered(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
-def candidate_rows(triggers: Iterable[str] | None, low: str | None, rows: list[Segment],
-                   starts: list[int]) -> list[int]:
-    """Indices of rows containing any trigger literal (all rows if there is no prefilter)."""
-    if triggers is None or low is None:
-        return list(range(len(rows)))
-    found: set[int] = set()
-    for t in triggers:
-        pos = low.find(t)
+_WORD = re.compile(r"\w+")
+
+
+class TriggerIndex:
+    """Finds the rows that contain trigger literals of one lower-cased text.
+
+    Word-initial triggers (marked with :data:`~analysis.codebook.ANCHOR`) are looked up by
+    prefix in a sorted vocabulary of the text's words; other triggers fall back to
+    ``str.find``. Built once per document and shared by every rule.
+    """
+
+    def __init__(self, low: str | None, rows: list[Segment]) -> None:
+        self.low, self.rows = low, rows
+        self.starts = [r.start for r in rows]
+        self.words: dict[str, set[int]] = {}
+        if low is not None:
+            i, n = 0, len(rows)
+            for m in _WORD.finditer(low):
+                pos = m.start()
+                while i + 1 < n and rows[i + 1].start <= pos:
+                    i += 1
+                if n and rows[i].start <= pos < rows[i].end:
+                    self.words.setdefault(m.group(), set()).add(i)
+        self.vocab = sorted(self.words)
+
+    def _prefix(self, prefix: str) -> set[int]:
+        out: set[int] = set()
+        j = bisect_left(self.vocab, prefix)
+        while j < len(self.vocab) and self.vocab[j].startswith(prefix):
+            out |= self.words[self.vocab[j]]
+            j += 1
+        return out
+
+    def _find(self, t: str) -> set[int]:
+        found: set[int] = set()
+        low, rows, starts = self.low, self.rows, self.starts
+        pos = low.find(t) if low is not None else -1
         while pos != -1:
             i = bisect_right(starts, pos) - 1
             if i >= 0 and pos < rows[i].end:
@@ -61,7 +90,25 @@ def candidate_rows(triggers: Iterable[str] | None, low: str | None, rows: list[S
                 pos = low.find(t, rows[i].end)
             else:
                 pos = low.find(t, pos + 1)
-    return sorted(found)
+        return found
+
+    def rows_for(self, triggers: Iterable[str] | None) -> list[int]:
+        """Indices of rows containing any trigger (every row if there is no prefilter)."""
+        if triggers is None or self.low is None:
+            return list(range(len(self.rows)))
+        found: set[int] = set()
+        for t in triggers:
+            if t.startswith(ANCHOR) and t[1:].isalnum():
+                found |= self._prefix(t[1:])
+            else:
+                found |= self._find(t.lstrip(ANCHOR))
+        return sorted(found)
+
+
+def candidate_rows(triggers: Iterable[str] | None, low: str | None, rows: list[Segment],
+                   starts: list[int] | None = None) -> list[int]:
+    """Indices of rows containing any trigger literal (all rows if there is no prefilter)."""
+    return TriggerIndex(low, rows).rows_for(triggers)
 
 
 _NEGATOR = re.compile(
@@ -142,13 +189,13 @@ def _accept(rule: CodeRule, book: Codebook, text: str, rows: list[Segment], row:
     return state == "pos"
 
 
-def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None = None) -> list[Finding]:
+def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None = None,
+                index: TriggerIndex | None = None) -> list[Finding]:
     """All (code, sentence) findings of a segmented text, in codebook order then text order."""
-    starts = [r.start for r in rows]
-    low = lowered(text) if low is None else low
+    index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     out: list[Finding] = []
     for rule in book.rules:
-        for i in candidate_rows(rule.triggers, low, rows, starts):
+        for i in index.rows_for(rule.triggers):
             row = rows[i]
             if row.kind == KIND_HEADING and rule.dimension != "practice":
                 continue

@@ -14,7 +14,7 @@ import pandas as pd
 from .codebook import Codebook, load_codebook
 from .facts import extract_facts
 from .loader import Document, read_policy
-from .match import lowered, match_rules
+from .match import TriggerIndex, lowered, match_rules
 from .metrics import compute_metrics
 from .schema import TABLES, frame
 from .segment import segment
@@ -40,9 +40,9 @@ def analyse(doc: Document, book: Codebook | None = None) -> PolicyResult:
     book = book or load_codebook()
     text, v = doc.text, doc.vendor
     rows = segment(text)
-    low = lowered(text)
-    findings = sorted(match_rules(text, rows, book, low), key=lambda f: (f.dimension, f.code, f.start))
-    facts = sorted(extract_facts(text, rows, low=low), key=lambda f: (f.field, f.start, f.value))
+    index = TriggerIndex(lowered(text), rows)
+    findings = sorted(match_rules(text, rows, book, index=index), key=lambda f: (f.dimension, f.code, f.start))
+    facts = sorted(extract_facts(text, rows, index=index), key=lambda f: (f.field, f.start, f.value))
     n_lists = sum(f.field == "defect.list_without_items" for f in facts)
     n_blank = sum(f.field == "defect.blank_contact" for f in facts)
     return PolicyResult(
