@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import yaml
 
+from .codebook import literal_triggers
 from .errors import CodebookError
 from .paths import ORGANISATIONS_PATH
 from .places import COUNTRIES
@@ -65,6 +66,7 @@ _BLANK_CONTACT = re.compile(r"\b(?:contact|e-?mail|write\s+to|reach)\s+(?:us\s+)
                             r"(?:[.:]?\s*$|(?=\s+(?-i:If|We|You|Please|For|The)\b)|\s*\.)", re.IGNORECASE)
 _EMAIL_REFERENCE = re.compile(r"\b(?:contact|reach|write\s+to)\s+(?:\w+\s+){0,3}?(?:via|by|through|at|using)\s+(?:the\s+|our\s+)?"
                               r"e-?mail(?:\s+address)?\b", re.IGNORECASE)
+_CUES = (_DATE_CUE, _CHILD, _STORAGE_CUE, _RESPONSE_CUE, _RETENTION_CUE, _BLANK_CONTACT)
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
             "forty-five": 45, "fortyfive": 45, "sixty": 60, "ninety": 90}
@@ -134,6 +136,16 @@ def MONTHS_lookup(name: str) -> int:  # noqa: N802 - tiny helper kept next to MO
     raise ValueError(name)
 
 
+def _cue_triggers(rx: re.Pattern[str]) -> frozenset[str] | None:
+    """Literal triggers of a cue regex (cached), so only rows that can match are searched."""
+    if rx not in _TRIGGER_CACHE:
+        _TRIGGER_CACHE[rx] = literal_triggers(rx)
+    return _TRIGGER_CACHE[rx]
+
+
+_TRIGGER_CACHE: dict[re.Pattern[str], frozenset[str] | None] = {}
+
+
 def _period(m: re.Match[str]) -> str:
     n = m.group("n").lower()
     num = int(n) if n.isdigit() else _WORDNUM.get(n.replace("-", ""), _WORDNUM.get(n, 0))
@@ -147,41 +159,46 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
                   low: str | None = None, index: TriggerIndex | None = None) -> list[Fact]:
     """Find the concrete facts of a segmented policy, in document order per field."""
     orgs = load_organisations() if orgs is None else orgs
+    index = index or TriggerIndex(lowered(text) if low is None else low, rows)
+    cand = {rx: set(index.rows_for(_cue_triggers(rx))) for rx in _CUES}
+    cand[_EMAIL] = set(index.rows_for(["@"]))
+    cand[_DATE_CUE] |= {i for i, r in enumerate(rows[:5])}
     out: list[Fact] = []
     date_found = False
-    for r in rows:
+    for i in sorted(set().union(*cand.values())):
+        r = rows[i]
         s = text[r.start:r.end]
         add = lambda field, value: out.append(Fact(field, value, r.sentence_id, r.start, r.end))  # noqa: E731
-        if not date_found and (_DATE_CUE.search(s) or r.kind == KIND_HEADING):
+        if not date_found and i in cand[_DATE_CUE]:
             m = _DATE.search(s)
             if m and (_DATE_CUE.search(s) or r.sentence_id < 5):
                 add("policy_date", _iso(m))
                 date_found = True
-        if _CHILD.search(s):
+        if i in cand[_CHILD] and _CHILD.search(s):
             for m in _AGE.finditer(s):
                 age = m.group("a") or m.group("b") or m.group("c")
                 if 6 <= int(age) <= 21 and not _AGE_CONTEXT_EXCLUDE.search(s):
                     add("child_age", str(int(age)))
-        for m in _EMAIL.finditer(s):
-            add("contact_email", m.group(0).lower())
-        if _STORAGE_CUE.search(s):
+        if i in cand[_EMAIL]:
+            for m in _EMAIL.finditer(s):
+                add("contact_email", m.group(0).lower())
+        if i in cand[_STORAGE_CUE] and _STORAGE_CUE.search(s):
             seen = set()
             for m in _COUNTRY.finditer(s):
                 name = next(COUNTRIES[int(k[1:])][0] for k, v in m.groupdict().items() if v)
                 if name not in seen and _near_storage(s, m.start()):
                     seen.add(name)
                     add("storage_country", name)
-        if _RESPONSE_CUE.search(s):
+        if i in cand[_RESPONSE_CUE] and _RESPONSE_CUE.search(s):
             for m in _PERIOD.finditer(s):
                 if re.search(r"within\s+(?:\S+\s+){0,1}$", s[max(0, m.start() - 20):m.start()], re.IGNORECASE):
                     add("response_time", _period(m))
-        elif _RETENTION_CUE.search(s):
+        elif i in cand[_RETENTION_CUE] and _RETENTION_CUE.search(s):
             for m in _PERIOD.finditer(s):
                 if not re.search(r"\b(?:age|aged|under|over|old)\b", s[max(0, m.start() - 25):m.end() + 10], re.IGNORECASE):
                     add("retention_period", _period(m))
-        if r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
+        if i in cand[_BLANK_CONTACT] and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
             add("defect.blank_contact", "contact address left blank")
-    index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     for org in orgs:
         for i in index.rows_for(org.triggers):
             r = rows[i]
