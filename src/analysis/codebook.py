@@ -68,6 +68,7 @@ class CodeRule:
     sources: tuple[str, ...] = field(default=())
     triggers: frozenset[str] | None = None
     implies: tuple[str, ...] = ()
+    parts: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
         for target in r.implies:
             if target not in expected:
                 raise CodebookError(f"{path} [{r.code}]", f"implies unknown code '{target}'")
-    rules = [replace(r, triggers=literal_triggers(r.pattern)) for r in rules]
+    rules = [replace(r, triggers=literal_triggers(r.pattern), parts=_parts(r.pattern)) for r in rules]
     exc = data.get("negation_exceptions") or [r"\bexcept\b", r"\bunless\b", r"\bother than\b",
                                              r"\bwithout (?:your|the user'?s?) (?:prior |express |explicit )*(?:consent|authori[sz]ation|permission)"]
     return Codebook(rules=tuple(rules), contexts=contexts,
@@ -308,6 +309,43 @@ def _branch_triggers(branches: list[Any], anchored: bool = False) -> frozenset[s
             return None
         out |= t
     return frozenset(out)
+
+
+def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+    """Split a compiled alternation of codebook patterns back into its parts, each with
+    its own triggers, so a sentence is only searched with the parts it can match."""
+    out = []
+    for src in _split_top(pattern.pattern):
+        part = re.compile(src, pattern.flags)
+        out.append((part, literal_triggers(part)))
+    return tuple(out)
+
+
+def _split_top(alternation: str) -> list[str]:
+    """Top-level alternatives of ``(?:a)|(?:b)|...`` as written by :func:`compile_pattern`."""
+    parts, depth, start, i, n = [], 0, 0, 0, len(alternation)
+    in_class = False
+    while i < n:
+        ch = alternation[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if alternation[i + 1:i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(alternation[start:i])
+            start = i + 1
+        i += 1
+    parts.append(alternation[start:])
+    return parts
 
 
 def literal_triggers(pattern: re.Pattern[str]) -> frozenset[str] | None:

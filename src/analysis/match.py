@@ -62,13 +62,13 @@ class TriggerIndex:
         self.starts = [r.start for r in rows]
         self.words: dict[str, set[int]] = {}
         if low is not None:
-            i, n = 0, len(rows)
-            for m in _WORD.finditer(low):
-                pos = m.start()
-                while i + 1 < n and rows[i + 1].start <= pos:
-                    i += 1
-                if n and rows[i].start <= pos < rows[i].end:
-                    self.words.setdefault(m.group(), set()).add(i)
+            words = self.words
+            for i, r in enumerate(rows):
+                for w in set(_WORD.findall(low, r.start, r.end)):
+                    if w in words:
+                        words[w].add(i)
+                    else:
+                        words[w] = {i}
         self.vocab = sorted(self.words)
 
     def _prefix(self, prefix: str) -> set[int]:
@@ -195,13 +195,18 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     out: list[Finding] = []
     for rule in book.rules:
-        for i in index.rows_for(rule.triggers):
-            row = rows[i]
-            if row.kind == KIND_HEADING and rule.dimension != "practice":
-                continue
-            spans = [(m.start(), m.end()) for m in rule.pattern.finditer(text, row.start, row.end)
-                     if m.end() > m.start()]
-            if spans and rule.exclude is not None:
+        hits: dict[int, list[tuple[int, int]]] = {}
+        for part, triggers in rule.parts or ((rule.pattern, rule.triggers),):
+            for i in index.rows_for(triggers):
+                row = rows[i]
+                if row.kind == KIND_HEADING and rule.dimension != "practice":
+                    continue
+                for m in part.finditer(text, row.start, row.end):
+                    if m.end() > m.start():
+                        hits.setdefault(i, []).append((m.start(), m.end()))
+        for i in sorted(hits):
+            row, spans = rows[i], sorted(set(hits[i]))
+            if rule.exclude is not None:
                 vetoes = [(m.start(), m.end()) for m in rule.exclude.finditer(text, row.start, row.end)]
                 spans = [h for h in spans if not any(a < h[1] and h[0] < b for a, b in vetoes)]
             if any(_accept(rule, book, text, rows, row, h) for h in spans):
