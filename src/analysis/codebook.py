@@ -281,10 +281,15 @@ def _seq_triggers(seq: Any, anchored: bool = False) -> frozenset[str] | None:
     for op, av in seq:
         name = str(op)
         if name == "LITERAL":
-            if not run:
-                run_anchored = anchored
-            run.append(chr(av))
-            anchored = False
+            ch = chr(av)
+            if ch.isalnum() or ch == "_":
+                if not run:
+                    run_anchored = anchored
+                run.append(ch)
+                anchored = False
+            else:  # a non-word character: the next word starts a word
+                close_run()
+                anchored = True
             continue
         close_run()
         if name == "AT":
@@ -296,9 +301,39 @@ def _seq_triggers(seq: Any, anchored: bool = False) -> frozenset[str] | None:
             consider(_branch_triggers(av[1], anchored))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
             consider(_seq_triggers(av[2], anchored))
+            anchored = _non_word_item(av[2])
+            continue
+        elif name == "IN":
+            anchored = _non_word_set(av)
+            continue
         anchored = False
     close_run()
     return best
+
+
+def _non_word_set(items: Any) -> bool:
+    """True for a character class that only matches non-word characters (``[\\s,;(]``)."""
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL" and not (chr(av).isalnum() or chr(av) == "_"):
+            continue
+        if name == "CATEGORY" and str(av) in ("CATEGORY_SPACE", "CATEGORY_NOT_WORD"):
+            continue
+        return False
+    return True
+
+
+def _non_word_item(sub: Any) -> bool:
+    """True if a repeated item (``\\s+``, ``[,;]+``) only matches non-word characters."""
+    items = list(sub)
+    if len(items) != 1:
+        return False
+    op, av = items[0]
+    if str(op) == "IN":
+        return _non_word_set(av)
+    if str(op) == "LITERAL":
+        return not (chr(av).isalnum() or chr(av) == "_")
+    return False
 
 
 def _branch_triggers(branches: list[Any], anchored: bool = False) -> frozenset[str] | None:

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import yaml
 
-from .codebook import literal_triggers
+from .codebook import ANCHOR, literal_triggers
 from .errors import CodebookError
 from .paths import ORGANISATIONS_PATH
 from .places import COUNTRIES
@@ -108,10 +108,16 @@ def load_organisations(path: str = str(ORGANISATIONS_PATH)) -> tuple[Organisatio
         flags = 0 if entry.get("case_sensitive", False) else re.IGNORECASE
         try:
             out.append(Organisation(entry["name"], entry["recipient"], re.compile(pat, flags),
-                                    frozenset(" ".join(a.lower().split()) for a in aliases)))
+                                    frozenset(_alias_trigger(a) for a in aliases)))
         except (KeyError, re.error) as err:
             raise CodebookError(path, f"bad organisation entry {entry!r}: {err}") from None
     return tuple(out)
+
+
+def _alias_trigger(alias: str) -> str:
+    """Prefilter literal of an alias: its first word, which starts a word in the text."""
+    first = alias.lower().split()[0]
+    return ANCHOR + first if first.replace("_", "").isalnum() else first
 
 
 def _iso(m: re.Match[str]) -> str:

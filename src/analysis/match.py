@@ -98,7 +98,7 @@ class TriggerIndex:
             return list(range(len(self.rows)))
         found: set[int] = set()
         for t in triggers:
-            if t.startswith(ANCHOR) and t[1:].isalnum():
+            if t.startswith(ANCHOR) and t[1:].replace("_", "").isalnum():
                 found |= self._prefix(t[1:])
             else:
                 found |= self._find(t.lstrip(ANCHOR))
