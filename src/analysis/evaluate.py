@@ -112,7 +112,8 @@ def scores(judged: pd.DataFrame, by: str = "dimension") -> pd.DataFrame:
         order = {d: i for i, d in enumerate([*DIMENSIONS, "all"])}
         out = out.sort_values(by, key=lambda s: s.map(order), kind="mergesort", ignore_index=True)
     else:
-        out = out.sort_values(by, kind="mergesort", ignore_index=True)
+        out = out.sort_values(by, key=lambda s: s.map(lambda v: (v == "all", v)), kind="mergesort",
+                              ignore_index=True)
     return out.round(3)
 
 
