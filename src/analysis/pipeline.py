@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .codebook import Codebook, load_codebook
 from .facts import extract_facts
 from .loader import Document, read_policy
 from .match import TriggerIndex, lowered, match_rules
 from .metrics import compute_metrics
-from .schema import TABLES, frame
 from .segment import segment
+
+if TYPE_CHECKING:  # pandas is imported lazily: worker processes only produce row tuples
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def analyse(doc: Document, book: Codebook | None = None) -> PolicyResult:
 
 def to_frames(results: list[PolicyResult]) -> dict[str, pd.DataFrame]:
     """Validated, deterministically sorted dataframes for every output table."""
+    from .schema import TABLES, frame
+
     return {name: frame(name, [row for r in results for row in r.table(name)]) for name in TABLES}
 
 
