@@ -32,6 +32,7 @@ extract: install
 	$(BIN)/python -m analysis extract data/raw/policies --out data/processed --quiet
 
 notebooks: extract
+	$(BIN)/python -m analysis.notebooks sync $(NOTEBOOKS)
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; $(EXEC) $$nb || exit 1; done
 	$(BIN)/python -m analysis.notebooks sync $(NOTEBOOKS)
 
@@ -44,11 +45,11 @@ test-unit: install
 	$(BIN)/python -m pytest -q tests
 
 test-notebooks: install
-	$(BIN)/python -m pytest -q --nbval --sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
+	$(BIN)/python -m pytest -q --nbval --nbval-sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
 
 test: test-unit test-notebooks
 
-test-browser: install
+test-browser: html
 	bash tests/browser/run.sh
 
 lab: install

@@ -2,6 +2,8 @@
 
 The codebook maps every code of the shared taxonomy to a definition and match rules:
 
+- ``label``: the display label (the taxonomy's label in full: the shared taxonomy's flow
+  mappings cut labels at their first comma, so the codebook restates them);
 - ``patterns``: case-insensitive regular expressions for the phrase itself;
 - ``requires``: the name of a context (``collect``, ``share``, ``user_right``...) that must
   occur in the sentence, in the sentence that introduces its list, or in its heading path;
@@ -130,12 +132,16 @@ def compile_pattern(where: str, patterns: list[str] | str) -> re.Pattern[str]:
     for p in items:
         try:
             tree = sre_parse.parse(p, _FLAGS)
-        except re.error as err:
+            re.compile(p, _FLAGS)  # some errors (variable-width look-behind) only show when compiling
+        except (re.error, RecursionError, OverflowError) as err:
             raise CodebookError(where, f"invalid regex {p!r}: {err}") from None
         if _nested_unbounded(tree):
             raise CodebookError(where, f"pattern {p!r} nests unbounded repeats and can backtrack "
                                        "catastrophically; bound the inner repeat")
-    return re.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
+    except re.error as err:  # e.g. one group name used in two patterns
+        raise CodebookError(where, f"patterns cannot be combined: {err}") from None
 
 
 def load_taxonomy(path: Path = TAXONOMY_PATH) -> dict[str, Any]:
@@ -217,7 +223,7 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
         if not isinstance(spec.get("negatable", True), bool):
             raise CodebookError(where, f"negatable must be true or false, not {spec['negatable']!r}")
         rules.append(CodeRule(
-            code=code, dimension=dim, label=str(tax[dim][code].get("label", code)),
+            code=code, dimension=dim, label=str(spec.get("label") or tax[dim][code].get("label", code)),
             definition=" ".join(str(spec["definition"]).split()),
             pattern=compile_pattern(where, spec["patterns"]),
             requires=contexts[req] if req else None,

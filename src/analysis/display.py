@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import base64
 import html
+import numbers
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -32,13 +34,22 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+LEFT = ' style="text-align:left"'
+
+
+def _td(value: object) -> str:
+    """A body cell: text left-aligned (JupyterLab right-aligns by default), numbers right."""
+    numeric = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    return f"<td>{_cell(value)}</td>" if numeric else f"<td{LEFT}>{_cell(value)}</td>"
+
+
 def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return esc(f"{value:,.2f}")
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "✓" if value else ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return esc(f"{value:,}")
+    if isinstance(value, numbers.Integral):
+        return esc(f"{int(value):,}")
+    if isinstance(value, numbers.Real):
+        return esc(f"{float(value):,.2f}")
     return esc(value)
 
 
@@ -55,14 +66,14 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None, index: bool =
             while level < levels - 1 and k + span < len(labels) and labels[k + span] == labels[k]:
                 span += 1
             attr = f' colspan="{span}"' if span > 1 else ""
-            cells.append(f"<th{attr}>{esc(labels[k])}</th>")
+            cells.append(f"<th{attr}{LEFT}>{esc(labels[k])}</th>")
             k += span
         corner = f"<th>{esc(frame.index.name or '') if level == levels - 1 else ''}</th>" if index else ""
         head_rows.append(f"<tr>{corner}{''.join(cells)}</tr>")
     body_rows = []
     for idx, row in zip(frame.index, frame.itertuples(index=False, name=None)):
-        th = f"<th>{esc(idx)}</th>" if index else ""
-        body_rows.append(f"<tr>{th}{''.join(f'<td>{_cell(v)}</td>' for v in row)}</tr>")
+        th = f"<th{LEFT}>{esc(idx)}</th>" if index else ""
+        body_rows.append(f"<tr>{th}{''.join(_td(v) for v in row)}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<table class="{TABLE_CLASS}">{cap}<thead>{"".join(head_rows)}</thead>'
             f'<tbody>{"".join(body_rows)}</tbody></table>')

@@ -11,7 +11,7 @@ group, *macro* averages the per-code F1 of the codes in the group that have at l
 gold-present or predicted item (codes absent everywhere and never predicted carry no
 information about either error).
 
-The **baseline** predicts a code whenever any phrase of the code's taxonomy label
+The **baseline** predicts a code whenever any phrase of the code's label (the taxonomy's)
 ("Email address", "Postal / delivery / billing address" → "postal", "delivery",
 "billing address"...) occurs anywhere in the policy, case-insensitively: plain keyword
 matching with no context, negation or sentence structure.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codebook import DIMENSIONS, load_taxonomy
+from .codebook import DIMENSIONS
 from .paths import ANNOTATIONS_DIR, PROCESSED_DIR, RAW_POLICIES_DIR
 
 LABELS = ("present", "absent", "ambiguous")
@@ -61,8 +61,9 @@ def label_phrases(label: str) -> list[str]:
 
 def baseline_predictions(vendors: list[str], raw_dir: str | Path = RAW_POLICIES_DIR) -> set[tuple[str, str]]:
     """(vendor, code) pairs predicted by plain keyword matching of the taxonomy labels."""
-    tax = load_taxonomy()
-    phrases = {c: label_phrases(spec.get("label", c)) for d in DIMENSIONS for c, spec in tax[d].items()}
+    from .codebook import load_codebook
+
+    phrases = {c: label_phrases(label) for c, label in load_codebook().labels.items()}
     out = set()
     for v in vendors:
         text = (Path(raw_dir) / f"{v}.txt").read_text(encoding="utf-8-sig").lower()

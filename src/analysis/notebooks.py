@@ -64,16 +64,23 @@ TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 
 
 # --------------------------------------------------------------------------- normalisation
-def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Normalise notebook metadata in place and return the notebook."""
+def normalise(nb: nbformat.NotebookNode, renumber: bool = False) -> nbformat.NotebookNode:
+    """Normalise notebook metadata in place and return the notebook.
+
+    Existing unique cell ids are kept; missing or duplicate ids (or all, with ``renumber``,
+    used for notebooks created from their script) become ``cell-NN`` from the cell position.
+    """
     meta = nb.metadata
     meta["kernelspec"] = dict(KERNELSPEC)
     meta["jupytext"] = {"formats": FORMATS}
     for key in [k for k in meta if k not in ("kernelspec", "jupytext", "language_info", "title")]:
         del meta[key]
     nb.nbformat, nb.nbformat_minor = 4, 5
+    seen: set[str] = set()
     for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i:02d}"
+        if renumber or not cell.get("id") or cell["id"] in seen:
+            cell["id"] = f"cell-{i:02d}"
+        seen.add(cell["id"])
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
         if cell.cell_type == "code":
@@ -100,14 +107,15 @@ def sync_one(path: Path) -> list[Path]:
     ipynb, script = path.with_suffix(".ipynb"), path.with_suffix(".py")
     if not ipynb.exists() and not script.exists():
         raise FileNotFoundError(f"{ipynb}: neither the notebook nor its paired script exists")
-    if not ipynb.exists():
+    renumber = not ipynb.exists()
+    if renumber:
         nb = jupytext.read(script, fmt=TEXT_FORMAT)
     elif script.exists() and script.stat().st_mtime > ipynb.stat().st_mtime:
         nb = combine_inputs_with_outputs(jupytext.read(script, fmt=TEXT_FORMAT), nbformat.read(ipynb, as_version=4),
                                          fmt=TEXT_FORMAT)
     else:
         nb = nbformat.read(ipynb, as_version=4)
-    nb = normalise(nb)
+    nb = normalise(nb, renumber=renumber)
     nbformat.validate(nb)
     changed = []
     if _write_if_changed(ipynb, _dump(nb)):

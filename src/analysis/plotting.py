@@ -37,10 +37,22 @@ def use_style() -> None:
     plt.style.use(str(style_path()))
 
 
-def short_label(label: str, width: int = 38) -> str:
-    """Shorten a display label for an axis: drop a trailing parenthetical, wrap to ``width``."""
-    head = label.split(" (")[0] if len(label) > width else label
+def short_label(label: str, width: int = 38, keep_parenthetical: bool = False) -> str:
+    """Shorten a display label for an axis and wrap it to ``width`` characters per line.
+
+    A trailing parenthetical is dropped when the label is longer than ``width`` (unless
+    ``keep_parenthetical``), and an unclosed one ("Device identifiers (IMEI") always is.
+    """
+    head = label
+    if " (" in head and (head.count("(") > head.count(")") or (len(head) > width and not keep_parenthetical)):
+        head = head.split(" (")[0]
     return textwrap.fill(head, width=width)
+
+
+def column_label(label: str, width: int = 16) -> str:
+    """Column header for a narrow column: a parenthetical goes on its own line, lines wrap at ``width``."""
+    lines = label.replace(" (", "\n(", 1).split("\n")
+    return "\n".join(textwrap.fill(line, width=width) for line in lines)
 
 
 def _text_colour(rgba: Sequence[float]) -> str:
@@ -60,7 +72,7 @@ def heatmap(ax: Axes, matrix: pd.DataFrame, *, title: str = "", cbar_label: str 
     cmap = mpl.colormaps[HEATMAP_CMAP]
     norm = mpl.colors.Normalize(vmin=0, vmax=vmax)
     image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-    ax.set_xticks(range(values.shape[1]), [short_label(str(c), 16) for c in matrix.columns])
+    ax.set_xticks(range(values.shape[1]), [column_label(str(c)) for c in matrix.columns])
     ax.set_yticks(range(values.shape[0]), [short_label(str(i), label_width) for i in matrix.index])
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
     ax.tick_params(axis="y", length=0)
@@ -82,6 +94,8 @@ def heatmap(ax: Axes, matrix: pd.DataFrame, *, title: str = "", cbar_label: str 
                         ha="left", va="center", fontsize=10, fontweight="bold")
             start += n
     cbar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.16 if groups else 0.03)
+    cbar.locator = mpl.ticker.MaxNLocator(integer=True)
+    cbar.update_ticks()
     cbar.set_label(cbar_label)
     cbar.outline.set_visible(False)
     if title:

@@ -309,3 +309,20 @@ def check_processed(data: dict[str, pd.DataFrame]) -> None:
     for name in ("practices", "facts"):
         idx = pd.MultiIndex.from_frame(data[name][["vendor", "sentence_id"]])
         assert idx.isin(keys).all(), f"{name}: a row points to a sentence that does not exist"
+
+
+def gdpr_articles() -> dict[str, str]:
+    """GDPR article of each right code per the taxonomy ('' for rights without one)."""
+    from .codebook import load_taxonomy
+
+    rights = load_taxonomy()["right"]
+    return {code: str(spec.get("gdpr") or "") for code, spec in rights.items()}
+
+
+def rights_table(practices: pd.DataFrame) -> pd.DataFrame:
+    """Right × vendor support counts (rights in :data:`RIGHTS_ORDER`) with a GDPR article column, labelled."""
+    matrix = labelled(rights_matrix(practices)).T
+    articles = gdpr_articles()
+    matrix.insert(0, "GDPR article", [articles.get(c, "") or "—" for c in RIGHTS_ORDER])
+    matrix.index.name = "Right"
+    return matrix

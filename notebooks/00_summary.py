@@ -1,0 +1,100 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Smart-home privacy policies at a glance
+#
+# How do the privacy policies of five smart-home vendors compare on what they collect, whom they share it with,
+# which rights they grant and what they promise? This page gathers the headline findings of the other notebooks,
+# each computed from the extracted data and backed there by the sentences that support it; open `01_corpus` to
+# `05_practices` for the evidence.
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import analysis
+from analysis import findings as F
+from analysis import plotting as P
+from analysis import tables as T
+from analysis.display import show_figure, show_table, show_text
+
+# %%
+# Display settings: house plot style, wide text columns in plain-text output.
+P.use_style()
+pd.set_option("display.max_colwidth", 80)
+
+# %%
+data = analysis.load_processed()
+practices, sentences, facts, metrics = (data[k] for k in ("practices", "sentences", "facts", "metrics"))
+T.check_processed(data)
+overview = T.dimension_overview(practices)
+assert (overview.le(T.dimension_sizes(), axis=1)).all().all(), "more codes found than the taxonomy has"
+
+# %% [markdown]
+# ## Overview
+#
+# **Figure 1.** Share of each dimension's taxonomy codes that each policy covers (for example, the share of the
+# data types it says it collects, or of the rights it grants); the number in each cell is the count of codes found.
+
+# %%
+shares = overview / T.dimension_sizes()
+best = shares.mean(axis=1)
+finding = (f"{F.join(F.top(best)[0])} covers the largest share of the taxonomy on average "
+           f"({F.top(best)[1]:.0%}); {F.join(F.top(best, largest=False)[0])} the smallest "
+           f"({F.top(best, largest=False)[1]:.0%}).")
+show_text(finding, label="Finding:")
+fig, ax = plt.subplots(figsize=(9, 3.8))
+labels = {d: f"{T.DIMENSION_LABELS[d]} (of {n})" for d, n in T.dimension_sizes().items()}
+P.heatmap(ax, T.labelled(overview.rename(columns=labels)).T, cbar_label="codes found",
+          title="Codes found per dimension")
+show_figure(fig, "00-overview", alt=finding)
+show_table(T.labelled(overview.rename(columns=labels)).T, caption="Codes found per dimension and vendor")
+
+# %% [markdown]
+# ## Headline findings
+
+# %%
+headlines = {
+    "The texts": [F.corpus_length(metrics), F.corpus_readability(metrics), F.corpus_defects(facts)],
+    "Data collected": [F.data_types(practices), F.sensors(practices)],
+    "Sharing": [F.recipients(practices), F.named_organisations(facts), F.no_sale(practices),
+                F.without_consent(practices)],
+    "Rights": [F.coverage(practices), F.rights_gaps(practices), F.response_time(facts)],
+    "Practices": [F.retention(practices, facts), F.children(facts), F.storage(facts)],
+}
+for topic, sentences_ in headlines.items():
+    for sentence in sentences_:
+        show_text(sentence, label=f"{topic}:")
+
+# %% [markdown]
+# ## Key figures
+
+# %%
+key = pd.DataFrame({
+    "words": T.text_metrics(metrics)["words"],
+    "data types": overview["data_type"],
+    "kinds of recipients": overview["recipient"],
+    "rights coverage": T.rights_coverage(practices),
+    "says data not sold": T.presence(T.support_matrix(practices, "practice", ["practice.no_sale"]))["practice.no_sale"],
+    "response time": T.fact_summary(facts, "response_time"),
+})
+show_table(T.labelled(key), caption="Key figures per vendor (rights coverage = share of the 10 GDPR rights granted)")
+
+# %% [markdown]
+# Method in brief: each policy is split into sentences; a rule-based codebook tags the sentences that support
+# each code of a fixed taxonomy (data types, permissions, recipients, rights, practices), and regular expressions
+# pull out concrete facts (periods, ages, countries, organisations). Counts are numbers of supporting sentences;
+# a code that a policy never mentions counts 0. Findings describe what the policies *say*.

@@ -1,0 +1,268 @@
+"""Open the HTML reports and a malicious throwaway report in headless Chromium and check them.
+
+For ``reports/index.html``, every report it links and a report rendered from a policy that
+contains HTML/JS payloads, the checker (Chrome DevTools protocol over ``websocket-client``):
+
+- screenshots the full page into ``reports/screenshots/<name>.png``;
+- asserts every ``<img>`` loaded (``naturalWidth > 0``);
+- asserts no request failed (network error or HTTP status >= 400), no JS exception or
+  console error occurred, and no dialog (``alert``) opened;
+- for the malicious page: asserts the payload markers were never set and the payload text is
+  visible as text.
+
+Exit status 0 when every page passes; 1 with a list of problems otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import websocket
+
+import analysis
+from analysis import display, tables
+from analysis.notebooks import render_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--remote-debugging-port=0", "--hide-scrollbars", "--window-size=1280,900"]
+#: The payloads of the brief, plus variants that would leave a marker if they ever ran.
+PAYLOADS = ('<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">x</a>',
+            "<script>window.__pwned = 1</script>", '<img src=y onerror="document.title=\'PWNED\'">',
+            '<svg onload="window.__pwned = 2"></svg>')
+MARKER_JS = "(window.__pwned === undefined) && (document.title !== 'PWNED')"
+IMAGES_JS = ("JSON.stringify(Array.from(document.images).map(i => ({src: i.src.slice(0, 60), "
+             "ok: i.complete && i.naturalWidth > 0})))")
+LOAD_TIMEOUT = 60.0
+
+
+@dataclass
+class PageResult:
+    """What happened while one page loaded."""
+
+    name: str
+    problems: list[str] = field(default_factory=list)
+
+
+class Page:
+    """One DevTools page target, driven synchronously."""
+
+    def __init__(self, ws_url: str) -> None:
+        self.ws = websocket.create_connection(ws_url, timeout=LOAD_TIMEOUT, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def call(self, method: str, **params: object) -> dict:
+        self.next_id += 1
+        msg_id = self.next_id
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            self._event(msg)
+
+    def _event(self, msg: dict) -> None:
+        if "method" not in msg:
+            return
+        self.events.append(msg)
+        if msg["method"] == "Page.javascriptDialogOpening":  # never leave a dialog blocking the page
+            self.ws.send(json.dumps({"id": 10_000 + len(self.events), "method": "Page.handleJavaScriptDialog",
+                                     "params": {"accept": True}}))
+
+    def wait_for(self, method: str, timeout: float = LOAD_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(e["method"] == method for e in self.events):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {method} within {timeout:.0f}s")
+            self._event(json.loads(self.ws.recv()))
+
+    def drain(self, seconds: float) -> None:
+        """Collect events for a short while (late requests, timers)."""
+        self.ws.settimeout(0.1)
+        deadline = time.monotonic() + seconds
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    self._event(json.loads(self.ws.recv()))
+                except websocket.WebSocketTimeoutException:
+                    continue
+        finally:
+            self.ws.settimeout(LOAD_TIMEOUT)
+
+    def evaluate(self, expression: str) -> object:
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"evaluate failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+class Browser:
+    """A headless Chromium with a fresh profile and the DevTools HTTP endpoint."""
+
+    def __init__(self, executable: str) -> None:
+        self.profile = tempfile.TemporaryDirectory(prefix="pl-chromium-")
+        self.proc = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = Path(self.profile.name) / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.close()
+                raise RuntimeError("chromium did not start (no DevToolsActivePort)")
+            time.sleep(0.1)
+        self.port = int(port_file.read_text().splitlines()[0])
+
+    def new_page(self) -> Page:
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/json/new?about:blank", method="PUT")
+        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - local DevTools endpoint
+            target = json.load(resp)
+        return Page(target["webSocketDebuggerUrl"])
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.profile.cleanup()
+
+
+def _problems_from_events(events: list[dict]) -> list[str]:
+    problems = []
+    for e in events:
+        m, p = e["method"], e.get("params", {})
+        if m == "Network.loadingFailed" and not p.get("canceled"):
+            problems.append(f"request failed: {p.get('errorText')} ({p.get('requestId')})")
+        elif m == "Network.responseReceived" and p["response"].get("status", 200) >= 400:
+            problems.append(f"HTTP {p['response']['status']} for {p['response']['url'][:100]}")
+        elif m == "Runtime.exceptionThrown":
+            problems.append(f"JS exception: {p['exceptionDetails'].get('text')}")
+        elif m == "Runtime.consoleAPICalled" and p.get("type") == "error":
+            problems.append(f"console error: {[a.get('value') for a in p.get('args', [])]}")
+        elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
+            problems.append(f"browser log error: {p['entry'].get('text')} {p['entry'].get('url', '')[:100]}")
+        elif m == "Page.javascriptDialogOpening":
+            problems.append(f"a script opened a {p.get('type')} dialog: {p.get('message')!r} (injected script ran)")
+    return problems
+
+
+def check_page(browser: Browser, path: Path, shots: Path, malicious: bool = False) -> PageResult:
+    """Load one HTML file and return the problems found."""
+    result = PageResult(path.name)
+    page = browser.new_page()
+    try:
+        for domain in ("Page", "Runtime", "Network", "Log"):
+            page.call(f"{domain}.enable")
+        page.call("Page.navigate", url=path.resolve().as_uri())
+        page.wait_for("Page.loadEventFired")
+        page.drain(0.5)
+        images = json.loads(page.evaluate(IMAGES_JS))
+        result.problems += [f"image did not load: {i['src']}" for i in images if not i["ok"]]
+        if malicious:
+            if not page.evaluate(MARKER_JS):
+                result.problems.append("an injected payload ran (marker set)")
+            text = page.evaluate("document.body.innerText")
+            result.problems += [f"payload not visible as text: {p}" for p in PAYLOADS if p not in text]
+        metrics = page.call("Page.getLayoutMetrics")
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        clip = {"x": 0, "y": 0, "width": min(size["width"], 2000), "height": min(size["height"], 16000), "scale": 1}
+        shot = page.call("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)
+        shots.mkdir(parents=True, exist_ok=True)
+        (shots / f"{path.stem}.png").write_bytes(base64.b64decode(shot["data"]))
+        result.problems += _problems_from_events(page.events)
+    finally:
+        page.close()
+    return result
+
+
+def build_malicious_report(workdir: Path) -> Path:
+    """Extract a policy full of payloads with the CLI and render its evidence like a report."""
+    policy = workdir / "evil_vendor.txt"
+    policy.write_text(
+        "Evil Vendor Privacy Policy\n\n"
+        f"We collect your email address and phone number {PAYLOADS[0]} when you register.\n\n"
+        f"We may share your personal information with advertising partners {PAYLOADS[1]}.\n\n"
+        f"You have the right to request deletion of your personal data {PAYLOADS[2]}.\n\n"
+        f"We collect your IP address {PAYLOADS[3]} and device identifiers {PAYLOADS[4]} {PAYLOADS[5]}.\n",
+        encoding="utf-8")
+    out = workdir / "processed"
+    subprocess.run([sys.executable, "-m", "analysis", "extract", str(policy), "--out", str(out), "--quiet"],
+                   check=True, cwd=ROOT)
+    data = analysis.load_processed(str(out))
+    evidence = tables.evidence_table(data["practices"], data["sentences"])
+    if not evidence["Quote"].str.contains("<script>", regex=False).any():
+        raise RuntimeError("the malicious payload did not reach the evidence table; the check would be vacuous")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Malicious policy\n\nEvery payload below must show as text."),
+                nbformat.v4.new_code_cell("show_evidence(evidence)")]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": display.evidence_html(evidence, fold_rows=10_000),
+                                                     "text/plain": "evidence"}),
+        nbformat.v4.new_output("display_data", data={
+            "text/html": display.html_table(data["sentences"].set_index("vendor")[["section", "text"]],
+                                            caption="Sentences"),
+            "text/plain": "sentences"}),
+    ]
+    page = workdir / "malicious.html"
+    page.write_text(render_notebook(nb, "malicious"), encoding="utf-8")
+    return page
+
+
+def report_pages(reports: Path) -> list[Path]:
+    """reports/index.html and every local page it links to."""
+    import re
+
+    index = reports / "index.html"
+    links = re.findall(r'href="([^"#:]+\.html)"', index.read_text(encoding="utf-8"))
+    return [index, *(reports / link for link in dict.fromkeys(links))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the checks; print one line per page."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--reports", type=Path, default=ROOT / "reports")
+    args = parser.parse_args(argv)
+    shots = args.reports / "screenshots"
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="pl-evil-") as tmp:
+        malicious = build_malicious_report(Path(tmp))
+        browser = Browser(args.chromium)
+        try:
+            pages = [(p, False) for p in report_pages(args.reports)] + [(malicious, True)]
+            for path, is_malicious in pages:
+                if not path.is_file():
+                    print(f"FAIL {path}: missing")
+                    failed = True
+                    continue
+                result = check_page(browser, path, shots, malicious=is_malicious)
+                status = "FAIL" if result.problems else "ok  "
+                print(f"{status} {result.name}" + (" (malicious policy)" if is_malicious else ""))
+                for problem in result.problems:
+                    print(f"     - {problem}")
+                failed |= bool(result.problems)
+        finally:
+            browser.close()
+    print(f"screenshots in {shots}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
