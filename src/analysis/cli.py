@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, PolicyLensError
 
@@ -20,14 +21,15 @@ class _Abort(Exception):
     """Raised to abandon a run (fail-fast) so outputs are not published."""
 
 
-def _progress(total: int, quiet: bool):
+def _progress(total: int, quiet: bool) -> Any:
+    """A tqdm bar on stderr, drawn only when stderr is a terminal and ``--quiet`` is not given."""
     from tqdm import tqdm
 
     disable = quiet or not sys.stderr.isatty()
     return tqdm(total=total, unit="policy", file=sys.stderr, disable=disable, dynamic_ncols=True)
 
 
-def _say(bar, line: str) -> None:
+def _say(bar: Any, line: str) -> None:
     """Print one line to stderr without breaking a progress bar that is showing."""
     bar.write(line, file=sys.stderr)
 

@@ -147,7 +147,8 @@ def plan_inputs(paths: list[str | Path]) -> tuple[list[tuple[str, Path]], list[I
                 if q.suffix.lower() not in SUPPORTED_SUFFIXES and q.name != "SHA256SUMS":
                     problems.append(InputError(q, f"skipped: unsupported file type '{q.suffix or '(none)'}'"))
             if not policies:
-                problems.append(InputError(p, f"directory contains no policy files ({', '.join(sorted(SUPPORTED_SUFFIXES))})"))
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                problems.append(InputError(p, f"directory contains no policy files ({kinds})"))
             files.extend(policies)
         elif _missing(p):
             problems.append(InputError(p, "does not exist"))

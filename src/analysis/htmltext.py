@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "header",
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "header", "title",
                        "footer", "aside", "form", "button", "select", "iframe", "object", "head"})
 SKIP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar"})
 BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "br", "tr", "table", "ul", "ol",
@@ -19,6 +19,7 @@ BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "br", "tr", "t
 VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "col",
                        "embed", "source", "track", "wbr", "param"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BULLET = "• "
 
 
 class _MainText(HTMLParser):
@@ -33,6 +34,8 @@ class _MainText(HTMLParser):
 
     def _flush(self) -> None:
         line = _SPACES.sub(" ", "".join(self.current)).strip()
+        if line == _BULLET.strip():
+            return  # a list item whose text sits in a block inside it: keep the bullet for that text
         if line:
             self.lines.append(line)
         self.current = []
@@ -48,7 +51,9 @@ class _MainText(HTMLParser):
         if skipping:
             self.skip_depth += 1
         elif tag == "li" and not self.skip_depth:
-            self.current.append("• ")
+            if "".join(self.current).strip() == _BULLET.strip():
+                self.current = []  # the previous item was empty
+            self.current.append(_BULLET)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID_TAGS:

@@ -1,0 +1,91 @@
+"""Batch engines give identical outputs; the progress bar shows only on a terminal."""
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+from conftest import RAW_POLICIES, TABLE_FILES, policy_text, run_cli
+
+from analysis.batch import run_job, run_local
+
+TQDM_MARKS = ("%|", "it/s", "policy/s", "s/policy")
+
+
+def assert_same_outputs(a: Path, b: Path) -> None:
+    for name in TABLE_FILES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_two_workers_match_one(raw_extract_j1: Path, tmp_path: Path) -> None:
+    proc = run_cli("extract", str(RAW_POLICIES), "--out", str(tmp_path), "-j", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert_same_outputs(raw_extract_j1, tmp_path)
+
+
+def test_dask_engine_matches_local(raw_extract_j1: Path, tmp_path: Path) -> None:
+    """A local Dask cluster with two worker processes writes the same bytes."""
+    proc = run_cli("extract", str(RAW_POLICIES), "--out", str(tmp_path), "--engine", "dask", "-j", "2",
+                   timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert_same_outputs(raw_extract_j1, tmp_path)
+
+
+def test_workers_report_bad_files_in_order(tmp_path: Path) -> None:
+    (tmp_path / "a_good.txt").write_text(policy_text("We collect your name."), encoding="utf-8")
+    (tmp_path / "b_bad.txt").write_bytes(b"")
+    (tmp_path / "c_good.txt").write_text(policy_text("We collect your phone number."), encoding="utf-8")
+    jobs = [(p.stem, str(p)) for p in sorted(tmp_path.iterdir())]
+    outcomes = list(run_local(jobs, workers=2))
+    assert [job for job, _, _ in outcomes] == jobs
+    assert [error is None for _, _, error in outcomes] == [True, False, True]
+    assert "b_bad.txt: is empty" in outcomes[1][2]
+
+
+def test_run_job_never_raises_for_bad_input(tmp_path: Path) -> None:
+    job, result, error = run_job(("x", str(tmp_path / "missing.txt")))
+    assert result is None and error == f"{tmp_path / 'missing.txt'}: does not exist"
+
+
+def test_progress_bar_is_quiet_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    proc = run_cli("extract", str(RAW_POLICIES / "smartmi.txt"), str(RAW_POLICIES / "imou.txt"),
+                   "--out", str(tmp_path))
+    assert proc.returncode == 0
+    assert not any(mark in proc.stderr for mark in TQDM_MARKS), proc.stderr
+    assert "\r" not in proc.stderr
+    assert proc.stderr.strip() == f"extracted 2 of 2 policies into {tmp_path}"
+
+
+@pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_bar_shows_on_a_terminal(tmp_path: Path) -> None:
+    """The counterpart of the test above: with a terminal on stderr the bar is drawn (and -q hides it)."""
+    def stderr_on_tty(*extra: str) -> str:
+        primary, secondary = pty.openpty()
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 24x100 terminal
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "analysis", "extract", str(RAW_POLICIES / "smartmi.txt"),
+                                     "--out", str(tmp_path / "out"), *extra], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=secondary)
+        finally:
+            os.close(secondary)  # the child keeps its copy; reading ends when the child exits
+        chunks = []
+        try:
+            while chunk := os.read(primary, 65536):  # read while it runs so it never blocks on a full pty
+                chunks.append(chunk)
+        except OSError:  # EIO: the child closed the terminal
+            pass
+        finally:
+            os.close(primary)
+        assert proc.wait(timeout=120) == 0
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    assert "%|" in stderr_on_tty()
+    quiet = stderr_on_tty("--quiet")
+    assert not any(mark in quiet for mark in TQDM_MARKS)

@@ -1,0 +1,168 @@
+"""The codebook covers the taxonomy, refuses broken entries, and respects negation."""
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT, policy_text
+
+import analysis
+from analysis.codebook import DIMENSIONS, compile_pattern
+from analysis.errors import CodebookError
+from analysis.loader import Document
+
+CODEBOOK = ROOT / "data" / "codebook.yaml"
+TAXONOMY = ROOT / "data" / "taxonomy.yaml"
+
+
+@pytest.fixture(scope="module")
+def codebook_data() -> dict[str, Any]:
+    return yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def taxonomy_codes() -> dict[str, str]:
+    tax = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))
+    return {code: dim for dim in DIMENSIONS for code in tax[dim]}
+
+
+def test_every_taxonomy_code_has_patterns_and_a_definition(codebook_data: dict[str, Any],
+                                                           taxonomy_codes: dict[str, str]) -> None:
+    codes = codebook_data["codes"]
+    assert set(codes) == set(taxonomy_codes)
+    for code in taxonomy_codes:
+        entry = codes[code]
+        assert str(entry.get("definition", "")).strip(), f"{code} has no definition"
+        patterns = entry.get("patterns")
+        assert isinstance(patterns, list) and len(patterns) >= 1, f"{code} has no pattern"
+        assert all(isinstance(p, str) and p.strip() for p in patterns), code
+
+
+def test_committed_codebook_loads_in_taxonomy_order(taxonomy_codes: dict[str, str]) -> None:
+    book = analysis.load_codebook()
+    assert [r.code for r in book.rules] == list(taxonomy_codes)
+    assert {r.code: r.dimension for r in book.rules} == taxonomy_codes
+    assert all(r.definition and r.label for r in book.rules)
+
+
+# --------------------------------------------------------------------------- validation
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(code: str, key: str, value: Any) -> Mutation:
+    def mutate(data: dict[str, Any]) -> None:
+        data["codes"][code][key] = value
+    return mutate
+
+
+def _add_unknown(data: dict[str, Any]) -> None:
+    data["codes"]["contact.telepathy"] = copy.deepcopy(data["codes"]["contact.email"])
+
+
+def _drop(code: str) -> Mutation:
+    def mutate(data: dict[str, Any]) -> None:
+        del data["codes"][code]
+    return mutate
+
+
+CASES: dict[str, tuple[Mutation, str, str]] = {
+    # name: (mutation, code named in the message, words of the problem)
+    "unknown_code": (_add_unknown, "contact.telepathy", "unknown code"),
+    "missing_code": (_drop("contact.phone"), "contact.phone", "has no entry"),
+    "empty_patterns": (_set("contact.email", "patterns", []), "contact.email", "pattern list is empty"),
+    "patterns_not_a_list": (_set("contact.email", "patterns", {"a": "b"}), "contact.email", "must be a list"),
+    "invalid_regex": (_set("contact.email", "patterns", ["(unclosed"]), "contact.email", "invalid regex"),
+    "nested_plus": (_set("contact.email", "patterns", ["(a+)+b"]), "contact.email", "catastrophic"),
+    "nested_star": (_set("contact.email", "patterns", [r"(\w+\s?)*x"]), "contact.email", "catastrophic"),
+    "catastrophic_exclude": (_set("contact.name", "exclude", [r"(?:\d+)+$"]), "contact.name", "catastrophic"),
+    "unknown_context": (_set("contact.email", "requires", "telepathy"), "contact.email", "unknown context"),
+    "context_not_a_name": (_set("contact.email", "requires", ["collect"]), "contact.email", "unknown context"),
+    "no_definition": (_set("contact.email", "definition", " "), "contact.email", "no definition"),
+    "negatable_not_bool": (_set("contact.email", "negatable", "no"), "contact.email", "true or false"),
+    "entry_not_mapping": (_set("contact.email", "patterns", None), "contact.email", "pattern list is empty"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_invalid_codebook_raises_naming_the_code(case: str, codebook_data: dict[str, Any], tmp_path: Path) -> None:
+    mutate, code, problem = CASES[case]
+    data = copy.deepcopy(codebook_data)
+    mutate(data)
+    path = tmp_path / f"codebook_{case}.yaml"  # distinct path: load_codebook caches by path
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        analysis.load_codebook(path)
+    message = str(info.value)
+    assert code in message and problem in message, message
+    assert str(path) in message and "\n" not in message
+
+
+def test_unmodified_copy_loads(codebook_data: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "codebook_copy.yaml"
+    path.write_text(yaml.safe_dump(codebook_data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert len(analysis.load_codebook(path).rules) == len(codebook_data["codes"])
+
+
+@pytest.mark.parametrize("text", ["codes: [unclosed\n  - x: : :\n", "codes:\n  a: 1\n b: 2\n", "- just\n- a list\n"])
+def test_invalid_yaml_raises_naming_the_file(text: str, tmp_path: Path) -> None:
+    path = tmp_path / f"broken_{abs(hash(text))}.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError, match=re.escape(str(path))):
+        analysis.load_codebook(path)
+
+
+def test_missing_codebook_file(tmp_path: Path) -> None:
+    with pytest.raises(CodebookError, match="cannot be read"):
+        analysis.load_codebook(tmp_path / "nope.yaml")
+
+
+def test_nested_repeat_check_accepts_unnested_equivalents() -> None:
+    """Only nested unbounded repeats are refused; the usual flat phrase patterns pass."""
+    for bad in [r"(a+)+b", r"(\w+\s?)*x", r"(?:x|(?:\s*\w+)+)y", r"(?=(a*)+)b"]:
+        with pytest.raises(CodebookError):
+            compile_pattern("test", [bad])
+    for good in [r"\w+\s?x", r"\b(?:e-?mail|phone)\s+address(?:es)?\b", r"(?:\w+\s+){0,3}?data"]:
+        assert compile_pattern("test", [good]).pattern
+
+
+# --------------------------------------------------------------------------- negation
+
+def codes_for(sentence: str) -> set[str]:
+    """Codes found by analyse() in a small document made of the sentence and neutral filler."""
+    text = policy_text(sentence)
+    doc = Document(path="synthetic.txt", vendor="synthetic", text=text, sha256="x", fmt="txt")
+    result = analysis.analyse(doc)
+    for row in result.practices:
+        assert text[row[4]:row[5]] == row[6]
+    return {row[2] for row in result.practices}
+
+
+def test_filler_alone_has_no_codes() -> None:
+    assert codes_for("Hello.") == set()
+
+
+def test_no_sale_is_a_practice_not_a_recipient() -> None:
+    found = codes_for("We do not sell your personal information.")
+    assert "practice.no_sale" in found
+    assert not {c for c in found if c.startswith("recipient.")}
+
+
+def test_denied_sharing_with_advertisers_is_not_a_recipient() -> None:
+    assert "recipient.advertising" not in codes_for("We will not share your data with advertisers.")
+    assert "recipient.advertising" in codes_for("We will share your data with advertisers.")
+
+
+def test_exception_turns_a_denial_into_a_recipient() -> None:
+    found = codes_for("We will not share your information with third parties except service providers")
+    assert "recipient.service_providers" in found
+
+
+def test_denied_collection_is_not_a_data_type() -> None:
+    assert not {c for c in codes_for("We do not collect your location.") if c.startswith("location.")}
+    assert {c for c in codes_for("We collect your location.") if c.startswith("location.")}
