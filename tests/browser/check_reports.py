@@ -242,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     shots = args.reports / "screenshots"
     failed = False
+    n_ok = n_failed = 0
     with tempfile.TemporaryDirectory(prefix="pl-evil-") as tmp:
         malicious = build_malicious_report(Path(tmp))
         browser = Browser(args.chromium)
@@ -251,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not path.is_file():
                     print(f"FAIL {path}: missing")
                     failed = True
+                    n_failed += 1
                     continue
                 result = check_page(browser, path, shots, malicious=is_malicious)
                 status = "FAIL" if result.problems else "ok  "
@@ -258,9 +260,12 @@ def main(argv: list[str] | None = None) -> int:
                 for problem in result.problems:
                     print(f"     - {problem}")
                 failed |= bool(result.problems)
+                n_failed += bool(result.problems)
+                n_ok += not result.problems
         finally:
             browser.close()
     print(f"screenshots in {shots}")
+    print(f"browser: {n_ok} passed, {n_failed} failed")
     return 1 if failed else 0
 
 
