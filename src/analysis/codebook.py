@@ -70,7 +70,7 @@ class CodeRule:
     sources: tuple[str, ...] = field(default=())
     triggers: frozenset[str] | None = None
     implies: tuple[str, ...] = ()
-    parts: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = ()
+    parts: tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...] | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -352,14 +352,87 @@ def _branch_triggers(branches: list[Any], anchored: bool = False) -> frozenset[s
     return frozenset(out)
 
 
-def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+TriggerSets = tuple[frozenset[str], ...]
+
+
+def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], TriggerSets | None], ...]:
     """Split a compiled alternation of codebook patterns back into its parts, each with
-    its own triggers, so a sentence is only searched with the parts it can match."""
+    its own required trigger sets, so a sentence is only searched with the parts it can match."""
     out = []
     for src in _split_top(pattern.pattern):
         part = re.compile(src, pattern.flags)
-        out.append((part, literal_triggers(part)))
+        out.append((part, required_trigger_sets(part)))
     return tuple(out)
+
+
+def required_trigger_sets(pattern: re.Pattern[str], keep: int = 3) -> TriggerSets | None:
+    """Several literal sets that every match of ``pattern`` needs one literal of *each*.
+
+    A pattern such as ``request ... (your) ... data`` needs a verb *and* a noun; a sentence
+    is a candidate only if it contains a literal from every set (the ``keep`` cheapest).
+    """
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except (re.error, RecursionError):  # pragma: no cover - compiled patterns parse
+        return None
+    seq = list(tree)
+    while len(seq) == 1 and str(seq[0][0]) == "SUBPATTERN":  # unwrap (?:...)
+        seq = list(seq[0][1][-1])
+    sets: list[frozenset[str]] = []
+    _collect_required(seq, sets)
+    if not sets:
+        return None
+    ranked = sorted(dict.fromkeys(sets), key=_trigger_cost)
+    # the best set always; others only when they hold no common word (cheap to look up, selective)
+    return tuple([ranked[0], *[s for s in ranked[1:] if _trigger_cost(s) < 5]][:keep])
+
+
+def _collect_required(seq: Any, sets: list[frozenset[str]]) -> None:
+    """Append the trigger set of each element of a sequence that every match must contain."""
+    anchored = False
+    run: list[str] = []
+    run_anchored = False
+
+    def close_run() -> None:
+        if len(run) >= _MIN_TRIGGER:
+            sets.append(frozenset({(ANCHOR if run_anchored else "") + "".join(run).lower()}))
+        run.clear()
+
+    for op, av in seq:
+        name = str(op)
+        if name == "LITERAL":
+            ch = chr(av)
+            if ch.isalnum() or ch == "_":
+                if not run:
+                    run_anchored = anchored
+                run.append(ch)
+                anchored = False
+            else:
+                close_run()
+                anchored = True
+            continue
+        close_run()
+        found: frozenset[str] | None = None
+        if name == "AT":
+            anchored = str(av) == "AT_BOUNDARY"
+            continue
+        if name == "SUBPATTERN":
+            found = _seq_triggers(av[-1], anchored)
+        elif name == "BRANCH":
+            found = _branch_triggers(av[1], anchored)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            found = _seq_triggers(av[2], anchored)
+            if found:
+                sets.append(found)
+            anchored = _non_word_item(av[2])
+            continue
+        elif name == "IN":
+            anchored = _non_word_set(av)
+            continue
+        if found:
+            sets.append(found)
+        anchored = False
+    close_run()
 
 
 def _split_top(alternation: str) -> list[str]:

@@ -92,6 +92,18 @@ class TriggerIndex:
                 pos = low.find(t, pos + 1)
         return found
 
+    def rows_for_all(self, sets: Iterable[Iterable[str]] | None) -> list[int]:
+        """Rows that contain a literal of *every* set (every row if there is no prefilter)."""
+        if sets is None or self.low is None:
+            return list(range(len(self.rows)))
+        found: set[int] | None = None
+        for s in sets:
+            rows = set(self.rows_for(s))
+            found = rows if found is None else found & rows
+            if not found:
+                return []
+        return sorted(found) if found is not None else list(range(len(self.rows)))
+
     def rows_for(self, triggers: Iterable[str] | None) -> list[int]:
         """Indices of rows containing any trigger (every row if there is no prefilter)."""
         if triggers is None or self.low is None:
@@ -196,8 +208,8 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     out: list[Finding] = []
     for rule in book.rules:
         hits: dict[int, list[tuple[int, int]]] = {}
-        for part, triggers in rule.parts or ((rule.pattern, rule.triggers),):
-            for i in index.rows_for(triggers):
+        for part, trigger_sets in rule.parts or ((rule.pattern, (rule.triggers,) if rule.triggers else None),):
+            for i in index.rows_for_all(trigger_sets):
                 row = rows[i]
                 if row.kind == KIND_HEADING and rule.dimension != "practice":
                     continue
