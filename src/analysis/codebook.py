@@ -266,55 +266,14 @@ def _trigger_cost(cands: frozenset[str]) -> float:
 
 
 def _seq_triggers(seq: Any, anchored: bool = False) -> frozenset[str] | None:
-    """Literals of which at least one must occur in any match of the parsed sequence.
+    """Literals of which at least one must occur in any match of the parsed sequence:
+    the cheapest of the sets that :func:`_collect_required` finds.
 
-    A literal that follows ``\\b`` carries the :data:`ANCHOR` prefix: it starts a word.
+    A literal that starts a word (after ``\\b`` or a separator) carries the :data:`ANCHOR` prefix.
     """
-    best: frozenset[str] | None = None
-    run: list[str] = []
-    run_anchored = False
-
-    def consider(cands: frozenset[str] | None) -> None:
-        nonlocal best
-        if cands and (best is None or _trigger_cost(cands) < _trigger_cost(best)):
-            best = cands
-
-    def close_run() -> None:
-        if len(run) >= _MIN_TRIGGER:
-            consider(frozenset({(ANCHOR if run_anchored else "") + "".join(run).lower()}))
-        run.clear()
-
-    for op, av in seq:
-        name = str(op)
-        if name == "LITERAL":
-            ch = chr(av)
-            if ch.isalnum() or ch == "_":
-                if not run:
-                    run_anchored = anchored
-                run.append(ch)
-                anchored = False
-            else:  # a non-word character: the next word starts a word
-                close_run()
-                anchored = True
-            continue
-        close_run()
-        if name == "AT":
-            anchored = str(av) == "AT_BOUNDARY"
-            continue
-        if name == "SUBPATTERN":
-            consider(_seq_triggers(av[-1], anchored))
-        elif name == "BRANCH":
-            consider(_branch_triggers(av[1], anchored))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
-            consider(_seq_triggers(av[2], anchored))
-            anchored = _non_word_item(av[2])
-            continue
-        elif name == "IN":
-            anchored = _non_word_set(av)
-            continue
-        anchored = False
-    close_run()
-    return best
+    sets: list[frozenset[str]] = []
+    _collect_required(seq, sets, anchored)
+    return min(sets, key=_trigger_cost) if sets else None
 
 
 def _non_word_set(items: Any) -> bool:
@@ -387,9 +346,8 @@ def required_trigger_sets(pattern: re.Pattern[str], keep: int = 3) -> TriggerSet
     return tuple([ranked[0], *[s for s in ranked[1:] if _trigger_cost(s) < 5]][:keep])
 
 
-def _collect_required(seq: Any, sets: list[frozenset[str]]) -> None:
+def _collect_required(seq: Any, sets: list[frozenset[str]], anchored: bool = False) -> None:
     """Append the trigger set of each element of a sequence that every match must contain."""
-    anchored = False
     run: list[str] = []
     run_anchored = False
 
