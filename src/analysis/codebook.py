@@ -68,8 +68,8 @@ class CodeRule:
     exclude: re.Pattern[str] | None
     negatable: bool
     sources: tuple[str, ...] = field(default=())
-    triggers: frozenset[str] | None = None
     implies: tuple[str, ...] = ()
+    #: the patterns one by one, each with the literal sets a sentence must contain to be searched
     parts: tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...] | None], ...] = ()
 
 
@@ -236,7 +236,7 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
         for target in r.implies:
             if target not in expected:
                 raise CodebookError(f"{path} [{r.code}]", f"implies unknown code '{target}'")
-    rules = [replace(r, triggers=literal_triggers(r.pattern), parts=_parts(r.pattern)) for r in rules]
+    rules = [replace(r, parts=_parts(r.pattern)) for r in rules]
     exc = data.get("negation_exceptions") or [r"\bexcept\b", r"\bunless\b", r"\bother than\b",
                                              r"\bwithout (?:your|the user'?s?) (?:prior |express |explicit )*(?:consent|authori[sz]ation|permission)"]
     return Codebook(rules=tuple(rules), contexts=contexts,

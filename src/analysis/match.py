@@ -117,12 +117,6 @@ class TriggerIndex:
         return sorted(found)
 
 
-def candidate_rows(triggers: Iterable[str] | None, low: str | None, rows: list[Segment],
-                   starts: list[int] | None = None) -> list[int]:
-    """Indices of rows containing any trigger literal (all rows if there is no prefilter)."""
-    return TriggerIndex(low, rows).rows_for(triggers)
-
-
 _NEGATOR = re.compile(
     r"(?:(?<!whether or )\bnot\b(?!\s+(?:limited|only|just|necessarily|exhaustive|restricted|exclusively))"
     r"|\bno\b(?!\s+(?:later|less|more|matter|longer\s+than))|\b(?:never|neither|nor|cannot)\b|n[’']t\b)",
@@ -208,7 +202,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     out: list[Finding] = []
     for rule in book.rules:
         hits: dict[int, list[tuple[int, int]]] = {}
-        for part, trigger_sets in rule.parts or ((rule.pattern, (rule.triggers,) if rule.triggers else None),):
+        for part, trigger_sets in rule.parts:
             for i in index.rows_for_all(trigger_sets):
                 row = rows[i]
                 if row.kind == KIND_HEADING and rule.dimension != "practice":
