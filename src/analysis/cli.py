@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis extract|evaluate|manifest``.
+"""Command line: ``python -m analysis extract|evaluate|manifest|register``.
 
 Bad input never produces a traceback: each problem is one line naming the file, the
 other files are still processed, a summary lists the failures, and the exit status is
@@ -118,6 +118,17 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_register(args: argparse.Namespace) -> int:
+    """Copy a new policy into data/raw/policies and add it to the manifest."""
+    from .corpus import register_policy
+
+    reg = register_policy(args.file, args.vendor, args.label)
+    print(f"registered {reg.vendor} ({reg.bytes:,} bytes, sha256 {reg.sha256[:12]}…, stated date "
+          f"{reg.stated_date or 'none'}); run 'make report' to extract it and refresh the notebooks",
+          file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Score the extractor (and the keyword baseline) against the hand-coded labels."""
     from .evaluate import evaluate_cli
@@ -147,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_evaluate)
     mf = sub.add_parser("manifest", help="verify data/raw/manifest.csv against the raw files")
     mf.set_defaults(func=cmd_manifest)
+    rg = sub.add_parser("register", help="add a .txt policy to data/raw/policies and the manifest")
+    rg.add_argument("file", help="the policy, copied byte for byte (the original is only read)")
+    rg.add_argument("--vendor", required=True, help="vendor id: a lower-case slug, e.g. acme_home")
+    rg.add_argument("--label", required=True, help="display label, e.g. 'Acme Home (Acme Ltd)'")
+    rg.set_defaults(func=cmd_register)
     return parser
 
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import os
+import re
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -166,3 +170,58 @@ def plan_inputs(paths: list[str | Path]) -> tuple[list[tuple[str, Path]], list[I
             continue
         jobs.append((vendor, group[0]))
     return jobs, problems
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_]{0,39}")
+
+
+def register_policy(source: str | Path, vendor: str, label: str, raw_dir: Path = RAW_POLICIES_DIR,
+                    manifest: Path = MANIFEST_PATH) -> Registered:
+    """Copy a ``.txt`` policy byte for byte into the raw data and add its manifest row.
+
+    The source file is only read. The copy and the new manifest are written to temporary
+    files and renamed, so a failure leaves both as they were. The stated date is the
+    ``policy_date`` fact of the text (empty if it states none).
+    """
+    from .facts import extract_facts
+    from .loader import read_policy
+    from .segment import segment
+
+    src = Path(source)
+    if not _SLUG.fullmatch(vendor):
+        raise InputError(src, f"vendor id '{vendor}' must be a lower-case slug (letters, digits, '_')")
+    if src.suffix.lower() not in (".txt", ".text"):
+        raise InputError(src, "only plain-text policies can be registered; extract HTML directly instead")
+    rows = list(read_manifest(str(manifest)))
+    if any(r.vendor == vendor for r in rows) or (raw_dir / f"{vendor}.txt").exists():
+        raise InputError(src, f"vendor id '{vendor}' is already registered")
+    doc = read_policy(src, vendor)  # validates encoding, size and content
+    raw = src.read_bytes()
+    dates = [f.value for f in extract_facts(doc.text, segment(doc.text)) if f.field == "policy_date"]
+    reg = Registered(vendor, " ".join(label.split()), src.name, hashlib.sha256(raw).hexdigest(), len(raw),
+                     dates[0] if dates else "")
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(raw_dir / f"{vendor}.txt", raw)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    writer.writerows((r.vendor, r.label, r.source_file, r.sha256, r.bytes, r.stated_date) for r in [*rows, reg])
+    try:
+        _write_atomic(manifest, out.getvalue().encode("utf-8"))
+    except OSError:
+        (raw_dir / f"{vendor}.txt").unlink(missing_ok=True)
+        raise
+    read_manifest.cache_clear()
+    return reg
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
