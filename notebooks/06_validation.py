@@ -100,19 +100,32 @@ show_table(by_code[(by_code["fp"] + by_code["fn"]) > 0],
 # ## Error analysis
 #
 # Every false positive (with the extractor's first supporting sentence) and false negative (with the coder's
-# quote). The kinds of sentences behind them:
+# quote) on the five policies. The kinds of sentences behind them:
 #
-# - **Invitations read as collection.** "Should you have any doubt, comment or advice ... contact us" names a
-#   kind of communication without saying the vendor keeps it; the rules exclude the common "if you have any
-#   questions" form but not every variant.
 # - **Legal-basis vocabulary used loosely.** "legitimate interests such as life and property" appears in a list
 #   of cases where consent is not needed; the rules read it as naming a legal basis, the coder did not.
 # - **Sentences that need the surrounding text.** A sentence in a "Signing in" section that says the user may
 #   share their name and e-mail with the vendor "to populate our registration form" is a social login only
-#   because of the preceding paragraph on Facebook Connect; the rules look at one sentence, its list lead-in and
-#   its heading, not at earlier paragraphs.
-# - **Over-reading that the rules avoid.** The keyword baseline's many false positives show what sentence
-#   context buys: "account" occurs in every policy, "children" in most, "public" in "public authorities".
+#   because of the preceding paragraph on a social-network login service; the rules look at one sentence, its
+#   list lead-in and its heading path, not at earlier paragraphs.
+# - **What sentence context buys.** The keyword baseline's false positives show it: "account" occurs in every
+#   policy, "children" in most, "public" in "public authorities".
+#
+# The blind held-out sentences (last section) show where the rules fail on language they were not written for:
+#
+# - **Coordinated lists.** "request access to, rectification or erasure of your personal data" and "seek its
+#   correction, completion, updating and erasure": the right patterns expect a verb, a few plain words, then the
+#   data, and a comma-separated list of nouns breaks that.
+# - **Vocabulary outside the rules.** "related bodies corporate" and "associated companies" (affiliates), "the
+#   mobile network operator that supplies the connectivity", "Reply STOP", Android's "Nearby devices" and
+#   "local network" permissions, "webcam", "post notifications".
+# - **Listings without verbs.** App-store data-safety text ("Personal info: Name, Email address") states
+#   collection only through its heading "Data collected."; when that heading is not on a line of its own, no
+#   collection verb is found.
+# - **Implied content.** "records a video clip with sound" (audio), "recordings of your calls".
+# - **Over-reading.** A third party's own collection phrased with a subject the rules do not know ("Third-party
+#   apps you install ... may collect your IP address"), links to social networks, a "Child lock:" instruction,
+#   a warranty period read as a retention period.
 
 # %%
 errors = result["errors"]
