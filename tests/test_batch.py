@@ -38,6 +38,21 @@ def test_dask_engine_matches_local(raw_extract_j1: Path, tmp_path: Path) -> None
     assert_same_outputs(raw_extract_j1, tmp_path)
 
 
+def test_dask_engine_uses_a_given_scheduler(raw_extract_j1: Path, tmp_path: Path) -> None:
+    """``--scheduler ADDRESS`` sends the work to an existing cluster (here a local one)."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        proc = run_cli("extract", str(RAW_POLICIES), "--out", str(tmp_path), "--engine", "dask",
+                       "--scheduler", cluster.scheduler_address, timeout=90)
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+        keys = {str(entry[0]) for entry in cluster.scheduler.transition_log}
+        assert any(k.startswith("run_job") for k in keys), "the jobs ran on the given cluster"
+    assert_same_outputs(raw_extract_j1, tmp_path)
+
+
 def test_workers_report_bad_files_in_order(tmp_path: Path) -> None:
     (tmp_path / "a_good.txt").write_text(policy_text("We collect your name."), encoding="utf-8")
     (tmp_path / "b_bad.txt").write_bytes(b"")
