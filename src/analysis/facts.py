@@ -6,7 +6,7 @@ Fields (one row per value per supporting sentence):
 - ``child_age``: an age threshold stated for children or minors (years).
 - ``storage_country``: a country or region where data is stored, hosted or processed.
 - ``organisation``: a named organisation that receives or processes data; the value is
-  ``Name|recipient.code`` from the organisation gazetteer (``data/organisations.yaml``).
+  ``Name|<recipient code>`` from the organisation gazetteer (``data/organisations.yaml``).
 - ``contact_email``: an e-mail address given in the policy.
 - ``retention_period``: a concrete period such as ``30 days`` near a retention verb.
 - ``response_time``: the time promised to answer a rights request (``15 days``).
