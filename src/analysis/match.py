@@ -1,8 +1,8 @@
 """Apply the compiled codebook to a segmented policy: one finding per supporting sentence.
 
-For every code, the sentences that contain one of the code's literal triggers (see
-:func:`analysis.codebook.literal_triggers`) are found with ``str.find``; the phrase
-pattern then runs on those sentences only. A hit counts when
+Each codebook pattern runs only on the sentences that contain a literal of every one of
+its required trigger sets (see :func:`analysis.codebook.required_trigger_sets`), found
+through a word-prefix index of the text (:class:`TriggerIndex`). A hit counts when
 
 1. no ``exclude`` pattern overlaps it (so "device name" does not count as a name);
 2. its required context (a collection verb, a sharing verb, a user-facing modal...)
@@ -140,7 +140,8 @@ def negated_before(text: str, start: int, pos: int, max_words: int) -> bool:
     tail = window[last.end():]
     if len(tail.split()) > max_words or _BOUNDARY.search(tail):
         return False
-    return not _CONDITIONAL.search(text[max(start, pos - len(window) + last.start() - 40):pos - len(window) + last.start()])
+    negator_at = pos - len(window) + last.start()
+    return not _CONDITIONAL.search(text[max(start, negator_at - 40):negator_at])
 
 
 def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: int, end: int) -> str | None:
