@@ -26,7 +26,7 @@ def run_job(job: Job, codebook: str | None = None, max_bytes: int = MAX_BYTES) -
     try:
         doc = read_policy(path, vendor, max_bytes=max_bytes)
         check_registered(doc)
-        book = load_codebook(codebook) if codebook else load_codebook()
+        book = load_codebook(codebook)
         return job, analyse(doc, book), None
     except PolicyLensError as err:
         return job, None, str(err)

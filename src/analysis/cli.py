@@ -46,7 +46,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise InputError(out, "--out must be a directory, but this is a file")
     codebook = str(Path(args.codebook)) if args.codebook else None
-    load_codebook(codebook) if codebook else load_codebook()  # validate before any work
+    load_codebook(codebook)  # validate before any work
     jobs, problems = plan_inputs(args.paths)
     failures = [str(p) for p in problems]
     if failures and args.fail_fast:

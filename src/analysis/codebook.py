@@ -185,9 +185,9 @@ def _contexts(path: Path, data: dict[str, Any]) -> dict[str, Context]:
     return out
 
 
-def load_codebook(path: str | Path = CODEBOOK_PATH, taxonomy: str | Path = TAXONOMY_PATH) -> Codebook:
-    """Load and validate a codebook against the taxonomy; return compiled rules."""
-    path = Path(path)
+def load_codebook(path: str | Path | None = None, taxonomy: str | Path = TAXONOMY_PATH) -> Codebook:
+    """Load and validate a codebook (default ``data/codebook.yaml``) against the taxonomy."""
+    path = Path(path) if path is not None else CODEBOOK_PATH
     return _load_codebook_cached(str(path.resolve()), str(Path(taxonomy).resolve()))
 
 

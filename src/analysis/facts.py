@@ -33,8 +33,7 @@ from .match import TriggerIndex, lowered
 from .segment import KIND_HEADING, Segment, announced_lists_without_items
 
 MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DATE = re.compile(
     rf"\b(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)\b"
@@ -66,6 +65,8 @@ _BLANK_CONTACT = re.compile(r"\b(?:contact|e-?mail|write\s+to|reach)\s+(?:us\s+)
                             r"(?:[.:]?\s*$|(?=\s+(?-i:If|We|You|Please|For|The)\b)|\s*\.)", re.IGNORECASE)
 _EMAIL_REFERENCE = re.compile(r"\b(?:contact|reach|write\s+to)\s+(?:\w+\s+){0,3}?(?:via|by|through|at|using)\s+(?:the\s+|our\s+)?"
                               r"e-?mail(?:\s+address)?\b", re.IGNORECASE)
+_WITHIN_BEFORE = re.compile(r"within\s+(?:\S+\s+){0,1}$", re.IGNORECASE)
+_AGE_NEAR = re.compile(r"\b(?:age|aged|under|over|old)\b", re.IGNORECASE)
 _CUES = (_DATE_CUE, _CHILD, _STORAGE_CUE, _RESPONSE_CUE, _RETENTION_CUE, _BLANK_CONTACT)
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -123,23 +124,19 @@ def _alias_trigger(alias: str) -> str:
 def _iso(m: re.Match[str]) -> str:
     g = m.groupdict()
     if g["y1"]:
-        y, mo, d = g["y1"], MONTHS_lookup(g["m1"]), g["d1"]
+        y, mo, d = g["y1"], _month(g["m1"]), g["d1"]
     elif g["y2"]:
-        y, mo, d = g["y2"], MONTHS_lookup(g["m2"]), g["d2"]
+        y, mo, d = g["y2"], _month(g["m2"]), g["d2"]
     elif g["y3"]:
         y, mo, d = g["y3"], int(g["m3"]), g["d3"]
     else:
-        return f"{int(g['y4']):04d}-{MONTHS_lookup(g['m4']):02d}"
+        return f"{int(g['y4']):04d}-{_month(g['m4']):02d}"
     return f"{int(y):04d}-{mo:02d}-{int(d):02d}"
 
 
-def MONTHS_lookup(name: str) -> int:  # noqa: N802 - tiny helper kept next to MONTHS
-    """Month number of an English month name or abbreviation."""
-    key = name.lower().rstrip(".")
-    for full, num in MONTHS.items():
-        if full.startswith(key[:3]):
-            return num
-    raise ValueError(name)
+def _month(name: str) -> int:
+    """Month number of an English month name or abbreviation ("Sept." → 9)."""
+    return MONTHS[name.lower()[:3]]
 
 
 def _cue_triggers(rx: re.Pattern[str]) -> frozenset[str] | None:
@@ -197,11 +194,11 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
                     add("storage_country", name)
         if i in cand[_RESPONSE_CUE] and _RESPONSE_CUE.search(s):
             for m in _PERIOD.finditer(s):
-                if re.search(r"within\s+(?:\S+\s+){0,1}$", s[max(0, m.start() - 20):m.start()], re.IGNORECASE):
+                if _WITHIN_BEFORE.search(s[max(0, m.start() - 20):m.start()]):
                     add("response_time", _period(m))
         elif i in cand[_RETENTION_CUE] and _RETENTION_CUE.search(s):
             for m in _PERIOD.finditer(s):
-                if not re.search(r"\b(?:age|aged|under|over|old)\b", s[max(0, m.start() - 25):m.end() + 10], re.IGNORECASE):
+                if not _AGE_NEAR.search(s[max(0, m.start() - 25):m.end() + 10]):
                     add("retention_period", _period(m))
         if i in cand[_BLANK_CONTACT] and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
             add("defect.blank_contact", "contact address left blank")
@@ -220,8 +217,7 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
     return out
 
 
-_STORAGE_NEAR = re.compile(r"\b(?:stor\w+|host\w*|servers?|data\s*cent(?:er|re)s?|locat\w+|process\w*|kept|resid\w+|transfer\w*)\b"
-                           r"[^.;]{0,120}$", re.IGNORECASE)
+_STORAGE_NEAR = re.compile(_STORAGE_CUE.pattern + r"[^.;]{0,120}$", re.IGNORECASE)
 
 
 def _near_storage(s: str, pos: int) -> bool:

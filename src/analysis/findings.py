@@ -226,20 +226,24 @@ def retention(practices: pd.DataFrame, facts: pd.DataFrame) -> str:
     m = tables.support_matrix(practices, "practice", ["practice.retention_stated", "practice.retention_period"])
     a = share_sentence(m["practice.retention_stated"] > 0, "describe how long data is kept",
                        "describes how long data is kept")
-    periods = tables.fact_summary(facts, "retention_period", empty="")
-    n, who = count_of(periods != "")
-    b = (f"Concrete periods found: {'; '.join(f'{nm}: {periods[v]}' for v, nm in zip(periods.index, names(list(periods.index))) if periods[v])}."
-         if n else "No concrete retention period was found.")
+    n, listed = _listed(tables.fact_summary(facts, "retention_period", empty=""))
+    b = f"Concrete periods found: {listed}." if n else "No concrete retention period was found."
     return f"{a} {b}"
+
+
+def _listed(values: pd.Series) -> tuple[int, str]:
+    """How many vendors have a value, and "Vendor: value; ..." for those that do."""
+    n, _ = count_of(values != "")
+    listed = "; ".join(f"{nm}: {values[v]}" for v, nm in zip(values.index, names(list(values.index))) if values[v])
+    return n, listed
 
 
 def children(facts: pd.DataFrame) -> str:
     """Stated age thresholds for children."""
     ages = tables.fact_summary(facts, "child_age", empty="")
-    n, _ = count_of(ages != "")
+    n, listed = _listed(ages)
     if n == 0:
         return "No policy states an age threshold for children."
-    listed = "; ".join(f"{nm}: {ages[v]}" for v, nm in zip(ages.index, names(list(ages.index))) if ages[v])
     verb = "states" if n == 1 else "state"
     return f"{number(n).capitalize()} of {number(len(ages))} policies {verb} an age threshold for children ({listed})."
 
@@ -247,9 +251,8 @@ def children(facts: pd.DataFrame) -> str:
 def storage(facts: pd.DataFrame) -> str:
     """Countries where data is said to be stored."""
     c = tables.fact_summary(facts, "storage_country", empty="")
-    n, _ = count_of(c != "")
+    n, listed = _listed(c)
     if n == 0:
         return "No policy names a country where data is stored."
-    listed = "; ".join(f"{nm}: {c[v]}" for v, nm in zip(c.index, names(list(c.index))) if c[v])
     verb = "names" if n == 1 else "name"
     return f"{number(n).capitalize()} of {number(len(c))} policies {verb} storage or processing countries ({listed})."

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .codebook import Codebook, load_codebook
+from .corpus import check_registered, resolve_inputs
 from .facts import extract_facts
 from .loader import Document, read_policy
 from .match import TriggerIndex, lowered, match_rules
@@ -64,8 +65,8 @@ def to_frames(results: list[PolicyResult]) -> dict[str, pd.DataFrame]:
 
 def extract(paths: list[str | Path], book: Codebook | None = None) -> dict[str, pd.DataFrame]:
     """Load and analyse policy files (vendor ids as the CLI assigns them); return the tables."""
-    from .corpus import resolve_inputs  # local import: corpus imports pipeline's siblings
-
     book = book or load_codebook()
     docs = [read_policy(p, vendor) for vendor, p in resolve_inputs(paths)]
+    for doc in docs:
+        check_registered(doc)  # a registered raw policy must still match its sha256, as in the CLI
     return to_frames([analyse(d, book) for d in docs])
