@@ -30,6 +30,7 @@ import yaml
 from .errors import CodebookError
 from .paths import CODEBOOK_PATH, TAXONOMY_PATH
 from .places import country_pattern
+from .prefilter import ANCHOR, TriggerSets, TriggerTable
 
 try:  # Python 3.11+: the regex parser lives in re._parser
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -83,6 +84,8 @@ class Codebook:
     labels: dict[str, str]
     dimensions: dict[str, str]
     path: str
+    #: the literals of every rule part, in rule order then part order (see :mod:`analysis.prefilter`)
+    triggers: TriggerTable = field(compare=False, repr=False)
 
 
 def _nested_unbounded(tree: Any, inside: bool = False) -> bool:
@@ -242,7 +245,8 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
     return Codebook(rules=tuple(rules), contexts=contexts,
                     exception=compile_pattern(f"{path} [negation_exceptions]", exc),
                     labels={r.code: r.label for r in rules},
-                    dimensions={r.code: r.dimension for r in rules}, path=str(path))
+                    dimensions={r.code: r.dimension for r in rules}, path=str(path),
+                    triggers=TriggerTable([sets for r in rules for _, sets in r.parts]))
 
 
 _MIN_TRIGGER = 2
@@ -255,7 +259,9 @@ related group business members order post code area how page info their such any
 for from this that app application products product name data information""".split())
 
 
-ANCHOR = "\x01"  # marks a trigger that starts at a word boundary (see literal_triggers)
+
+
+_COMMON_COST = 1e9  # the cost of a set that holds one common or very short word
 
 
 def _trigger_cost(cands: frozenset[str]) -> float:
@@ -311,9 +317,6 @@ def _branch_triggers(branches: list[Any], anchored: bool = False) -> frozenset[s
     return frozenset(out)
 
 
-TriggerSets = tuple[frozenset[str], ...]
-
-
 def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], TriggerSets | None], ...]:
     """Split a compiled alternation of codebook patterns back into its parts, each with
     its own required trigger sets, so a sentence is only searched with the parts it can match."""
@@ -324,11 +327,13 @@ def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], TriggerSets
     return tuple(out)
 
 
-def required_trigger_sets(pattern: re.Pattern[str], keep: int = 3) -> TriggerSets | None:
-    """Several literal sets that every match of ``pattern`` needs one literal of *each*.
+def required_trigger_sets(pattern: re.Pattern[str]) -> TriggerSets | None:
+    """The literal sets of which every match of ``pattern`` needs one literal of *each*.
 
     A pattern such as ``request ... (your) ... data`` needs a verb *and* a noun; a sentence
-    is a candidate only if it contains a literal from every set (the ``keep`` cheapest).
+    is a candidate only if it contains a literal from every set. Sets holding a very
+    common word ("the", "data") filter almost nothing, so they are kept only when no
+    better set exists; the cheapest set comes first.
     """
     try:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
@@ -342,8 +347,7 @@ def required_trigger_sets(pattern: re.Pattern[str], keep: int = 3) -> TriggerSet
     if not sets:
         return None
     ranked = sorted(dict.fromkeys(sets), key=_trigger_cost)
-    # the best set always; others only when they hold no common word (cheap to look up, selective)
-    return tuple([ranked[0], *[s for s in ranked[1:] if _trigger_cost(s) < 5]][:keep])
+    return tuple([ranked[0], *[s for s in ranked[1:] if _trigger_cost(s) < _COMMON_COST]])
 
 
 def _collect_required(seq: Any, sets: list[frozenset[str]], anchored: bool = False) -> None:

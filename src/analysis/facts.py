@@ -25,11 +25,12 @@ from typing import NamedTuple
 
 import yaml
 
-from .codebook import ANCHOR, literal_triggers
+from .codebook import literal_triggers
 from .errors import CodebookError
 from .paths import ORGANISATIONS_PATH
 from .places import COUNTRIES
-from .match import TriggerIndex, lowered
+from .match import lowered
+from .prefilter import ANCHOR, TriggerIndex
 from .segment import KIND_HEADING, Segment, announced_lists_without_items
 
 MONTHS = {m: i for i, m in enumerate(

@@ -1,8 +1,7 @@
 """Apply the compiled codebook to a segmented policy: one finding per supporting sentence.
 
 Each codebook pattern runs only on the sentences that contain a literal of every one of
-its required trigger sets (see :func:`analysis.codebook.required_trigger_sets`), found
-through a word-prefix index of the text (:class:`TriggerIndex`). A hit counts when
+its required trigger sets (see :mod:`analysis.prefilter`). A hit counts when
 
 1. no ``exclude`` pattern overlaps it (so "device name" does not count as a name);
 2. its required context (a collection verb, a sharing verb, a user-facing modal...)
@@ -20,11 +19,10 @@ statement); every other dimension needs a sentence or list item.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from typing import NamedTuple
 
-from .codebook import ANCHOR, Codebook, CodeRule, Context
+from .codebook import Codebook, CodeRule, Context
+from .prefilter import TriggerIndex
 from .segment import KIND_HEADING, Segment
 
 _CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
@@ -44,77 +42,6 @@ def lowered(text: str) -> str | None:
     """``text.lower()`` when it keeps every offset (true for nearly all text), else None."""
     low = text.lower()
     return low if len(low) == len(text) else None
-
-
-_WORD = re.compile(r"\w+")
-
-
-class TriggerIndex:
-    """Finds the rows that contain trigger literals of one lower-cased text.
-
-    Word-initial triggers (marked with :data:`~analysis.codebook.ANCHOR`) are looked up by
-    prefix in a sorted vocabulary of the text's words; other triggers fall back to
-    ``str.find``. Built once per document and shared by every rule.
-    """
-
-    def __init__(self, low: str | None, rows: list[Segment]) -> None:
-        self.low, self.rows = low, rows
-        self.starts = [r.start for r in rows]
-        self.words: dict[str, set[int]] = {}
-        if low is not None:
-            words = self.words
-            for i, r in enumerate(rows):
-                for w in set(_WORD.findall(low, r.start, r.end)):
-                    if w in words:
-                        words[w].add(i)
-                    else:
-                        words[w] = {i}
-        self.vocab = sorted(self.words)
-
-    def _prefix(self, prefix: str) -> set[int]:
-        out: set[int] = set()
-        j = bisect_left(self.vocab, prefix)
-        while j < len(self.vocab) and self.vocab[j].startswith(prefix):
-            out |= self.words[self.vocab[j]]
-            j += 1
-        return out
-
-    def _find(self, t: str) -> set[int]:
-        found: set[int] = set()
-        low, rows, starts = self.low, self.rows, self.starts
-        pos = low.find(t) if low is not None else -1
-        while pos != -1:
-            i = bisect_right(starts, pos) - 1
-            if i >= 0 and pos < rows[i].end:
-                found.add(i)
-                pos = low.find(t, rows[i].end)
-            else:
-                pos = low.find(t, pos + 1)
-        return found
-
-    def rows_for_all(self, sets: Iterable[Iterable[str]] | None) -> list[int]:
-        """Rows that contain a literal of *every* set (every row if there is no prefilter)."""
-        if sets is None or self.low is None:
-            return list(range(len(self.rows)))
-        found: set[int] | None = None
-        for s in sets:
-            rows = set(self.rows_for(s))
-            found = rows if found is None else found & rows
-            if not found:
-                return []
-        return sorted(found) if found is not None else list(range(len(self.rows)))
-
-    def rows_for(self, triggers: Iterable[str] | None) -> list[int]:
-        """Indices of rows containing any trigger (every row if there is no prefilter)."""
-        if triggers is None or self.low is None:
-            return list(range(len(self.rows)))
-        found: set[int] = set()
-        for t in triggers:
-            if t.startswith(ANCHOR) and t[1:].replace("_", "").isalnum():
-                found |= self._prefix(t[1:])
-            else:
-                found |= self._find(t.lstrip(ANCHOR))
-        return sorted(found)
 
 
 _NEGATOR = re.compile(
@@ -201,10 +128,11 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     """All (code, sentence) findings of a segmented text, in codebook order then text order."""
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     out: list[Finding] = []
+    candidates = iter(index.candidates(book.triggers))
     for rule in book.rules:
         hits: dict[int, list[tuple[int, int]]] = {}
-        for part, trigger_sets in rule.parts:
-            for i in index.rows_for_all(trigger_sets):
+        for (part, _), rows_of_part in zip(rule.parts, candidates):
+            for i in rows_of_part:
                 row = rows[i]
                 if row.kind == KIND_HEADING and rule.dimension != "practice":
                     continue

@@ -14,7 +14,8 @@ from .codebook import Codebook, load_codebook
 from .corpus import check_registered, resolve_inputs
 from .facts import extract_facts
 from .loader import Document, read_policy
-from .match import TriggerIndex, lowered, match_rules
+from .match import lowered, match_rules
+from .prefilter import TriggerIndex
 from .metrics import compute_metrics
 from .segment import segment
 

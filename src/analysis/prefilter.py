@@ -1,0 +1,202 @@
+"""Literal prefilter: which sentences of a document can a codebook pattern match at all?
+
+Every codebook pattern needs certain literals: ``request ... your ... data`` needs one of
+the verbs *and* one of the possessives *and* one of the nouns
+(:func:`analysis.codebook.required_trigger_sets`). Looking literals up in a word index
+is far cheaper than running a regex, so a pattern only runs on the sentences that
+contain a literal of each of its sets. A prefilter never changes a result: it only skips
+sentences on which the pattern cannot match.
+
+:class:`TriggerTable` numbers the literals of a whole codebook once; each word of a text
+is mapped to the literals it carries (cached across documents, since policies share
+their vocabulary). :class:`TriggerIndex` is the per-document side: the rows of each
+word, and from them the candidate rows of every pattern.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+
+from .segment import Segment
+
+ANCHOR = "\x01"  # marks a trigger that starts at a word boundary (see codebook.literal_triggers)
+TriggerSets = tuple[frozenset[str], ...]
+_WORD = re.compile(r"\w+")
+_WORD_CACHE_LIMIT = 200_000  # distinct words remembered per table before the cache is reset
+
+
+def _is_word_literal(lit: str) -> bool:
+    return lit.replace("_", "").isalnum()
+
+
+class TriggerTable:
+    """The trigger literals of a list of patterns, numbered, and each pattern's required sets.
+
+    A literal prefixed with :data:`ANCHOR` must start a word (found by prefix in the word
+    index); an unanchored word literal may occur inside a word; any other literal (with
+    punctuation) is found by substring search.
+    """
+
+    def __init__(self, pattern_sets: Sequence[TriggerSets | None]) -> None:
+        ids: dict[str, int] = {}
+        set_ids: dict[tuple[int, ...], int] = {}
+        self.pattern_sets: list[tuple[int, ...] | None] = []
+        for sets in pattern_sets:
+            if sets is None:
+                self.pattern_sets.append(None)
+                continue
+            sids = []
+            for s in sets:
+                key = tuple(sorted(ids.setdefault(lit, len(ids)) for lit in s))
+                sids.append(set_ids.setdefault(key, len(set_ids)))
+            self.pattern_sets.append(tuple(sids))
+        self.literals = sorted(ids, key=ids.__getitem__)
+        self.sets_of: list[list[int]] = [[] for _ in ids]
+        for key, sid in set_ids.items():
+            for tid in key:
+                self.sets_of[tid].append(sid)
+        self.n_sets = len(set_ids)
+        self.prefix: dict[str, int] = {}
+        self.inner: list[tuple[str, int]] = []
+        self.other: list[tuple[str, int]] = []
+        for lit, tid in ids.items():
+            bare = lit.lstrip(ANCHOR)
+            if not _is_word_literal(bare):
+                self.other.append((bare, tid))
+            elif lit.startswith(ANCHOR):
+                self.prefix[bare] = tid
+            else:
+                self.inner.append((bare, tid))
+        self._min = min((len(p) for p in self.prefix), default=1)
+        self._words: dict[str, tuple[int, ...]] = {}
+
+    def word_triggers(self, word: str) -> tuple[int, ...]:
+        """Ids of the word literals that ``word`` (lower case, one ``\\w+`` run) carries."""
+        hit = self._words.get(word)
+        if hit is None:
+            prefix = self.prefix
+            found = [prefix[word[:k]] for k in range(self._min, len(word) + 1) if word[:k] in prefix]
+            found += [tid for lit, tid in self.inner if lit in word]
+            hit = tuple(found)
+            if len(self._words) >= _WORD_CACHE_LIMIT:
+                self._words.clear()
+            self._words[word] = hit
+        return hit
+
+
+class TriggerIndex:
+    """The rows that contain given literals, for one lower-cased text.
+
+    Built once per document and shared by the codebook rules and the fact finders.
+    ``low`` is None when lower-casing would shift offsets; then every row is a candidate.
+    """
+
+    def __init__(self, low: str | None, rows: list[Segment]) -> None:
+        self.low, self.rows = low, rows
+        self.starts = [r.start for r in rows]
+        self.words: dict[str, set[int]] = {}
+        if low is not None:
+            words = self.words
+            findall = _WORD.findall
+            for i, r in enumerate(rows):
+                for w in findall(low, r.start, r.end):
+                    if w in words:
+                        words[w].add(i)
+                    else:
+                        words[w] = {i}
+        self._vocab: list[str] | None = None
+
+    @property
+    def vocab(self) -> list[str]:
+        """The text's distinct words, sorted (for prefix lookups)."""
+        if self._vocab is None:
+            self._vocab = sorted(self.words)
+        return self._vocab
+
+    def _prefix(self, prefix: str) -> set[int]:
+        out: set[int] = set()
+        vocab = self.vocab
+        j = bisect_left(vocab, prefix)
+        while j < len(vocab) and vocab[j].startswith(prefix):
+            out |= self.words[vocab[j]]
+            j += 1
+        return out
+
+    def _find(self, t: str) -> set[int]:
+        found: set[int] = set()
+        low, rows, starts = self.low, self.rows, self.starts
+        pos = low.find(t) if low is not None else -1
+        while pos != -1:
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos < rows[i].end:
+                found.add(i)
+                pos = low.find(t, rows[i].end)
+            else:
+                pos = low.find(t, pos + 1)
+        return found
+
+    def rows_for(self, triggers: Iterable[str] | None) -> list[int]:
+        """Indices of rows containing any trigger (every row if there is no prefilter)."""
+        if triggers is None or self.low is None:
+            return list(range(len(self.rows)))
+        found: set[int] = set()
+        for t in triggers:
+            if t.startswith(ANCHOR) and _is_word_literal(t[1:]):
+                found |= self._prefix(t[1:])
+            else:
+                found |= self._find(t.lstrip(ANCHOR))
+        return sorted(found)
+
+    def rows_for_all(self, sets: Iterable[Iterable[str]] | None) -> list[int]:
+        """Rows that contain a literal of *every* set (every row if there is no prefilter)."""
+        if sets is None or self.low is None:
+            return list(range(len(self.rows)))
+        found: set[int] | None = None
+        for s in sets:
+            rows = set(self.rows_for(s))
+            found = rows if found is None else found & rows
+            if not found:
+                return []
+        return sorted(found) if found is not None else list(range(len(self.rows)))
+
+    def candidates(self, table: TriggerTable) -> list[list[int]]:
+        """For each pattern of ``table``, the sorted rows that hold a literal of each of its sets."""
+        every = list(range(len(self.rows)))
+        if self.low is None:
+            return [every for _ in table.pattern_sets]
+        set_rows: list[set[int] | None] = [None] * table.n_sets
+        sets_of = table.sets_of
+
+        def add(tid: int, rws: set[int]) -> None:
+            for sid in sets_of[tid]:
+                cur = set_rows[sid]
+                if cur is None:
+                    set_rows[sid] = set(rws)
+                else:
+                    cur |= rws
+
+        word_triggers = table.word_triggers
+        for w, rws in self.words.items():
+            for tid in word_triggers(w):
+                add(tid, rws)
+        for lit, tid in table.other:
+            rws = self._find(lit)
+            if rws:
+                add(tid, rws)
+        out: list[list[int]] = []
+        for sids in table.pattern_sets:
+            if sids is None:
+                out.append(every)
+                continue
+            found: set[int] | None = None
+            for sid in sids:
+                rws = set_rows[sid]
+                if not rws:
+                    found = None
+                    break
+                found = set(rws) if found is None else found & rws
+                if not found:
+                    break
+            out.append(sorted(found) if found else [])
+        return out

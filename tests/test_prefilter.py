@@ -1,0 +1,98 @@
+"""The literal prefilter only skips sentences a pattern cannot match, and it does skip.
+
+The reference is the same matcher with the prefilter switched off (a ``TriggerIndex``
+without lower-cased text treats every row as a candidate).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.codebook import load_codebook
+from analysis.match import lowered, match_rules
+from analysis.prefilter import ANCHOR, TriggerIndex, TriggerTable
+from analysis.segment import segment
+
+from conftest import RAW_POLICIES
+
+POLICIES = sorted(RAW_POLICIES.glob("*.txt"))
+SENTENCES = [item["text"] for item in yaml.safe_load(
+    (Path(__file__).with_name("generalisation_sentences.yaml")).read_text(encoding="utf-8"))]
+# Case, punctuation and word-boundary traps for literals: prefixes, inner substrings,
+# Android permission constants, hyphenated and upper-case spellings.
+TRAPS = [
+    "We collect your E-MAIL address, Wi-Fi SSID and IMEI when you sign-in.",
+    "The app requests ACCESS_FINE_LOCATION, READ_CONTACTS and CAMERA permissions.",
+    "Metadata and geolocation data are stored on servers in the United States.",
+    "You may request a copy of your personal data, or ask us to delete it.",
+    "Nous collectons vos données. ÇA VA? İstanbul servers hold the logs.",
+]
+
+
+def _all_rows_matches(text: str) -> set:
+    rows = segment(text)
+    return set(match_rules(text, rows, load_codebook(), index=TriggerIndex(None, rows)))
+
+
+def _filtered_matches(text: str) -> set:
+    rows = segment(text)
+    return set(match_rules(text, rows, load_codebook(), index=TriggerIndex(lowered(text), rows)))
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=[p.stem for p in POLICIES])
+def test_prefilter_keeps_every_finding_of_a_policy(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _filtered_matches(text) == _all_rows_matches(text)
+
+
+def test_prefilter_keeps_every_finding_of_written_sentences() -> None:
+    for text in SENTENCES + TRAPS:
+        assert _filtered_matches(text) == _all_rows_matches(text), text
+
+
+@pytest.mark.parametrize("path", POLICIES[:2], ids=[p.stem for p in POLICIES[:2]])
+def test_every_regex_hit_is_a_candidate(path: Path) -> None:
+    """Stronger than equal findings: no pattern matches a row the prefilter dropped."""
+    text = path.read_text(encoding="utf-8")
+    rows = segment(text)
+    book = load_codebook()
+    candidates = TriggerIndex(lowered(text), rows).candidates(book.triggers)
+    parts = [part for rule in book.rules for part, _ in rule.parts]
+    assert len(candidates) == len(parts)
+    for part, cand in zip(parts, candidates):
+        hit_rows = {i for i, r in enumerate(rows) if part.search(text, r.start, r.end)}
+        assert hit_rows <= set(cand), part.pattern[:80]
+
+
+def test_prefilter_skips_most_searches() -> None:
+    text = POLICIES[0].read_text(encoding="utf-8")
+    rows = segment(text)
+    book = load_codebook()
+    candidates = TriggerIndex(lowered(text), rows).candidates(book.triggers)
+    searched = sum(map(len, candidates))
+    assert searched < 0.05 * len(rows) * len(candidates)
+
+
+def test_word_triggers_distinguish_anchored_inner_and_punctuated_literals() -> None:
+    table = TriggerTable([(frozenset({ANCHOR + "collect"}),), (frozenset({"data"}),),
+                          (frozenset({"e-mail"}),), None])
+    ids = {lit: i for i, lit in enumerate(table.literals)}
+    assert table.word_triggers("collected") == (ids[ANCHOR + "collect"],)
+    assert table.word_triggers("recollect") == ()
+    assert table.word_triggers("metadata") == (ids["data"],)
+    text = "We recollect.\n\nWe collected metadata.\n\nSend an E-mail.\n"
+    rows = segment(text)
+    cand = TriggerIndex(lowered(text), rows).candidates(table)
+    assert [[text[rows[i].start:rows[i].end] for i in c] for c in cand[:3]] == [
+        ["We collected metadata."], ["We collected metadata."], ["Send an E-mail."]]
+    assert cand[3] == list(range(len(rows)))
+
+
+def test_text_whose_case_folding_shifts_offsets_searches_every_row() -> None:
+    text = "İ. We collect your e-mail address."
+    assert lowered(text) is None
+    rows = segment(text)
+    cand = TriggerIndex(None, rows).candidates(load_codebook().triggers)
+    assert all(c == list(range(len(rows))) for c in cand)
