@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-import textstat
-
+from .readability import flesch
 from .segment import KIND_HEADING, KIND_LIST_ITEM, Segment
 
 WORDS_PER_MINUTE = 240
@@ -54,14 +53,15 @@ def compute_metrics(text: str, rows: list[Segment], lists_without_items: int, bl
     """Compute the metrics of one policy from its text and segmentation."""
     words = len(_WORD.findall(text))
     hedges = count_hedges(text)
+    readability = flesch(text)
     return Metrics(
         words=words,
         sentences=sum(r.kind != KIND_HEADING for r in rows),
         headings=sum(r.kind == KIND_HEADING for r in rows),
         list_items=sum(r.kind == KIND_LIST_ITEM for r in rows),
         reading_minutes=round(words / WORDS_PER_MINUTE, 2),
-        flesch_reading_ease=round(float(textstat.flesch_reading_ease(text)), 2),
-        flesch_kincaid_grade=round(float(textstat.flesch_kincaid_grade(text)), 2),
+        flesch_reading_ease=round(readability.reading_ease, 2),
+        flesch_kincaid_grade=round(readability.grade, 2),
         hedges=hedges,
         hedges_per_1000_words=round(1000 * hedges / words, 2) if words else 0.0,
         lists_without_items=lists_without_items,
