@@ -76,8 +76,8 @@ def test_prefilter_skips_most_searches() -> None:
 
 
 def test_word_triggers_distinguish_anchored_inner_and_punctuated_literals() -> None:
-    table = TriggerTable([(frozenset({ANCHOR + "collect"}),), (frozenset({"data"}),),
-                          (frozenset({"e-mail"}),), None])
+    table = TriggerTable([((frozenset({ANCHOR + "collect"}),),), ((frozenset({"data"}),),),
+                          ((frozenset({"e-mail"}),),), None])
     ids = {lit: i for i, lit in enumerate(table.literals)}
     assert table.word_triggers("collected") == (ids[ANCHOR + "collect"],)
     assert table.word_triggers("recollect") == ()

@@ -30,7 +30,7 @@ import yaml
 from .errors import CodebookError
 from .paths import CODEBOOK_PATH, TAXONOMY_PATH
 from .places import country_pattern
-from .prefilter import ANCHOR, TriggerSets, TriggerTable
+from .prefilter import ANCHOR, TriggerAlternatives, TriggerSets, TriggerTable
 
 try:  # Python 3.11+: the regex parser lives in re._parser
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -71,7 +71,7 @@ class CodeRule:
     sources: tuple[str, ...] = field(default=())
     implies: tuple[str, ...] = ()
     #: the patterns one by one, each with the literal sets a sentence must contain to be searched
-    parts: tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...] | None], ...] = ()
+    parts: tuple[tuple[re.Pattern[str], TriggerAlternatives | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,9 +261,6 @@ for from this that app application products product name data information""".spl
 
 
 
-_COMMON_COST = 1e9  # the cost of a set that holds one common or very short word
-
-
 def _trigger_cost(cands: frozenset[str]) -> float:
     """Lower is better: few, long, uncommon literals."""
     words = [c.lstrip(ANCHOR) for c in cands]
@@ -317,24 +314,17 @@ def _branch_triggers(branches: list[Any], anchored: bool = False) -> frozenset[s
     return frozenset(out)
 
 
-def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], TriggerSets | None], ...]:
+def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], TriggerAlternatives | None], ...]:
     """Split a compiled alternation of codebook patterns back into its parts, each with
     its own required trigger sets, so a sentence is only searched with the parts it can match."""
     out = []
     for src in _split_top(pattern.pattern):
         part = re.compile(src, pattern.flags)
-        out.append((part, required_trigger_sets(part)))
+        out.append((part, required_alternatives(part)))
     return tuple(out)
 
 
-def required_trigger_sets(pattern: re.Pattern[str]) -> TriggerSets | None:
-    """The literal sets of which every match of ``pattern`` needs one literal of *each*.
-
-    A pattern such as ``request ... (your) ... data`` needs a verb *and* a noun; a sentence
-    is a candidate only if it contains a literal from every set. Sets holding a very
-    common word ("the", "data") filter almost nothing, so they are kept only when no
-    better set exists; the cheapest set comes first.
-    """
+def _unwrapped(pattern: re.Pattern[str]) -> list[Any] | None:
     try:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
     except (re.error, RecursionError):  # pragma: no cover - compiled patterns parse
@@ -342,12 +332,42 @@ def required_trigger_sets(pattern: re.Pattern[str]) -> TriggerSets | None:
     seq = list(tree)
     while len(seq) == 1 and str(seq[0][0]) == "SUBPATTERN":  # unwrap (?:...)
         seq = list(seq[0][1][-1])
+    return seq
+
+
+def _ranked(seq: list[Any]) -> TriggerSets | None:
     sets: list[frozenset[str]] = []
     _collect_required(seq, sets)
-    if not sets:
+    return tuple(sorted(dict.fromkeys(sets), key=_trigger_cost)) if sets else None
+
+
+def required_trigger_sets(pattern: re.Pattern[str]) -> TriggerSets | None:
+    """The literal sets of which every match of ``pattern`` needs one literal of *each*
+    (cheapest set first; None if no literal is required).
+
+    A pattern such as ``request ... (your) ... data`` needs a verb *and* a noun; a sentence
+    is a candidate only if it contains a literal from every set.
+    """
+    seq = _unwrapped(pattern)
+    return None if seq is None else _ranked(seq)
+
+
+def required_alternatives(pattern: re.Pattern[str]) -> TriggerAlternatives | None:
+    """Like :func:`required_trigger_sets`, but a pattern that is an alternation at its top
+    (``a ... b|c ... d``) gets one tuple of sets per alternative: a sentence is a candidate
+    if it satisfies any of them. None if some alternative requires no literal."""
+    seq = _unwrapped(pattern)
+    if seq is None:
         return None
-    ranked = sorted(dict.fromkeys(sets), key=_trigger_cost)
-    return tuple([ranked[0], *[s for s in ranked[1:] if _trigger_cost(s) < _COMMON_COST]])
+    body = [i for i, (op, _) in enumerate(seq) if str(op) != "AT"]
+    if len(body) == 1 and str(seq[body[0]][0]) == "BRANCH":
+        k = body[0]
+        alternatives = [_ranked([*seq[:k], *branch, *seq[k + 1:]]) for branch in seq[k][1][1]]
+    else:
+        alternatives = [_ranked(seq)]
+    if any(a is None for a in alternatives):
+        return None
+    return tuple(dict.fromkeys(a for a in alternatives if a is not None))
 
 
 def _collect_required(seq: Any, sets: list[frozenset[str]], anchored: bool = False) -> None:

@@ -88,34 +88,62 @@ def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: in
     return "pos" if negated and exception.search(text, start, end) else "neg"
 
 
-def _clause_bounds(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
-    a, b = s, e
-    for m in _CLAUSE.finditer(text, s, e):
-        if m.end() <= pos:
-            a = m.end()
-        elif m.start() >= pos:
-            b = m.start()
-            break
-    return a, b
+class _Memo:
+    """Per-document memo: many rules ask the same question of the same sentence (is there
+    an un-negated collection verb in it? where are its clause boundaries?)."""
+
+    def __init__(self, text: str, rows: list[Segment], book: Codebook) -> None:
+        self.text, self.rows, self.book = text, rows, book
+        self._clauses: dict[int, list[tuple[int, int]]] = {}
+        self._states: dict[tuple[str, int, int], str | None] = {}
+        self._exceptions: dict[int, bool] = {}
+
+    def clause_bounds(self, i: int, pos: int) -> tuple[int, int]:
+        """The clause of row ``i`` (split at ``;``, ``:``, "but", "however"...) holding ``pos``."""
+        row = self.rows[i]
+        marks = self._clauses.get(i)
+        if marks is None:
+            marks = self._clauses[i] = [m.span() for m in _CLAUSE.finditer(self.text, row.start, row.end)]
+        a, b = row.start, row.end
+        for start, end in marks:
+            if end <= pos:
+                a = end
+            elif start >= pos:
+                b = start
+                break
+        return a, b
+
+    def state(self, ctx: Context, start: int, end: int) -> str | None:
+        """:func:`context_state` of ``text[start:end]``, computed once per span."""
+        key = (ctx.name, start, end)
+        if key not in self._states:
+            self._states[key] = context_state(ctx, self.book.exception, self.text, start, end)
+        return self._states[key]
+
+    def has_exception(self, i: int) -> bool:
+        """True if row ``i`` states an exception ("except", "unless", "without your consent")."""
+        if i not in self._exceptions:
+            row = self.rows[i]
+            self._exceptions[i] = self.book.exception.search(self.text, row.start, row.end) is not None
+        return self._exceptions[i]
 
 
-def _accept(rule: CodeRule, book: Codebook, text: str, rows: list[Segment], row: Segment,
-            hit: tuple[int, int]) -> bool:
-    ctx = rule.requires
-    cs, ce = _clause_bounds(text, row.start, row.end, hit[0])
-    if (rule.negatable and negated_before(text, cs, hit[0], PHRASE_NEGATION_WORDS)
-            and not book.exception.search(text, row.start, row.end)):
+def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> bool:
+    ctx, text, rows = rule.requires, memo.text, memo.rows
+    row = rows[i]
+    cs, ce = memo.clause_bounds(i, hit[0])
+    if rule.negatable and negated_before(text, cs, hit[0], PHRASE_NEGATION_WORDS) and not memo.has_exception(i):
         return False
     if ctx is None:
         return True
     state = None
     if rule.negatable:
-        state = context_state(ctx, book.exception, text, cs, ce)
+        state = memo.state(ctx, cs, ce)
     if state is None:
-        state = context_state(ctx, book.exception, text, row.start, row.end)
+        state = memo.state(ctx, row.start, row.end)
     if state is None and row.lead_in >= 0:
         lead = rows[row.lead_in]
-        state = context_state(ctx, book.exception, text, lead.start, lead.end)
+        state = memo.state(ctx, lead.start, lead.end)
     if state is None and row.section and ctx.pattern.search(row.section):
         state = "pos"
     if state == "neg" and not rule.negatable:
@@ -128,6 +156,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     """All (code, sentence) findings of a segmented text, in codebook order then text order."""
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     out: list[Finding] = []
+    memo = _Memo(text, rows, book)
     candidates = iter(index.candidates(book.triggers))
     for rule in book.rules:
         hits: dict[int, list[tuple[int, int]]] = {}
@@ -144,7 +173,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
             if rule.exclude is not None:
                 vetoes = [(m.start(), m.end()) for m in rule.exclude.finditer(text, row.start, row.end)]
                 spans = [h for h in spans if not any(a < h[1] and h[0] < b for a, b in vetoes)]
-            if any(_accept(rule, book, text, rows, row, h) for h in spans):
+            if any(_accept(rule, memo, i, h) for h in spans):
                 out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
                 out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
     return list(dict.fromkeys(out))

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from .segment import Segment
 
 ANCHOR = "\x01"  # marks a trigger that starts at a word boundary (see codebook.literal_triggers)
-TriggerSets = tuple[frozenset[str], ...]
+TriggerSets = tuple[frozenset[str], ...]  # a literal of each set is required
+TriggerAlternatives = tuple[TriggerSets, ...]  # any one alternative suffices
 _WORD = re.compile(r"\w+")
 _WORD_CACHE_LIMIT = 200_000  # distinct words remembered per table before the cache is reset
 
@@ -31,26 +32,30 @@ def _is_word_literal(lit: str) -> bool:
 
 
 class TriggerTable:
-    """The trigger literals of a list of patterns, numbered, and each pattern's required sets.
+    """The trigger literals of a list of patterns, numbered, and each pattern's required
+    sets (one tuple of sets per top-level alternative of the pattern).
 
     A literal prefixed with :data:`ANCHOR` must start a word (found by prefix in the word
     index); an unanchored word literal may occur inside a word; any other literal (with
     punctuation) is found by substring search.
     """
 
-    def __init__(self, pattern_sets: Sequence[TriggerSets | None]) -> None:
+    def __init__(self, pattern_alternatives: Sequence[TriggerAlternatives | None]) -> None:
         ids: dict[str, int] = {}
         set_ids: dict[tuple[int, ...], int] = {}
-        self.pattern_sets: list[tuple[int, ...] | None] = []
-        for sets in pattern_sets:
-            if sets is None:
+        self.pattern_sets: list[tuple[tuple[int, ...], ...] | None] = []
+        for alternatives in pattern_alternatives:
+            if alternatives is None:
                 self.pattern_sets.append(None)
                 continue
-            sids = []
-            for s in sets:
-                key = tuple(sorted(ids.setdefault(lit, len(ids)) for lit in s))
-                sids.append(set_ids.setdefault(key, len(set_ids)))
-            self.pattern_sets.append(tuple(sids))
+            alts = []
+            for sets in alternatives:
+                sids = []
+                for s in sets:
+                    key = tuple(sorted(ids.setdefault(lit, len(ids)) for lit in s))
+                    sids.append(set_ids.setdefault(key, len(set_ids)))
+                alts.append(tuple(sids))
+            self.pattern_sets.append(tuple(alts))
         self.literals = sorted(ids, key=ids.__getitem__)
         self.sets_of: list[list[int]] = [[] for _ in ids]
         for key, sid in set_ids.items():
@@ -185,18 +190,22 @@ class TriggerIndex:
             if rws:
                 add(tid, rws)
         out: list[list[int]] = []
-        for sids in table.pattern_sets:
-            if sids is None:
+        for alternatives in table.pattern_sets:
+            if alternatives is None:
                 out.append(every)
                 continue
-            found: set[int] | None = None
-            for sid in sids:
-                rws = set_rows[sid]
-                if not rws:
-                    found = None
-                    break
-                found = set(rws) if found is None else found & rws
-                if not found:
-                    break
-            out.append(sorted(found) if found else [])
+            rows: set[int] = set()
+            for sids in alternatives:
+                found: set[int] | None = None
+                for sid in sids:
+                    rws = set_rows[sid]
+                    if not rws:
+                        found = None
+                        break
+                    found = set(rws) if found is None else found & rws
+                    if not found:
+                        break
+                if found:
+                    rows |= found
+            out.append(sorted(rows))
         return out
