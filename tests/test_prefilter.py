@@ -5,14 +5,16 @@ without lower-cased text treats every row as a candidate).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from analysis.codebook import load_codebook
+from analysis.codebook import load_codebook, required_trigger_sets
+from analysis.facts import extract_facts
 from analysis.match import lowered, match_rules
-from analysis.prefilter import ANCHOR, TriggerIndex, TriggerTable
+from analysis.prefilter import ANCHOR, FINAL, TriggerIndex, TriggerTable
 from analysis.segment import segment
 
 from conftest import RAW_POLICIES
@@ -28,6 +30,10 @@ TRAPS = [
     "Metadata and geolocation data are stored on servers in the United States.",
     "You may request a copy of your personal data, or ask us to delete it.",
     "Nous collectons vos données. ÇA VA? İstanbul servers hold the logs.",
+    "Last updated: 2021-05-01. Effective as of June 5, 2019; revised 3rd of March 2020.",
+    "Data is stored on servers in the U.S., the US, the E.U. and Hong Kong SAR, China.",
+    "We keep logs for thirty (30) days and reply within 15 business days; children under 13 years old.",
+    "Please contact us via e-mail. Write to us at privacy@example.com or dpo@example.co.uk.",
 ]
 
 
@@ -52,10 +58,17 @@ def test_prefilter_keeps_every_finding_of_written_sentences() -> None:
         assert _filtered_matches(text) == _all_rows_matches(text), text
 
 
-@pytest.mark.parametrize("path", POLICIES[:2], ids=[p.stem for p in POLICIES[:2]])
+@pytest.mark.parametrize("path", POLICIES, ids=[p.stem for p in POLICIES])
 def test_every_regex_hit_is_a_candidate(path: Path) -> None:
     """Stronger than equal findings: no pattern matches a row the prefilter dropped."""
-    text = path.read_text(encoding="utf-8")
+    _assert_hits_are_candidates(path.read_text(encoding="utf-8"))
+
+
+def test_every_regex_hit_in_written_sentences_is_a_candidate() -> None:
+    _assert_hits_are_candidates("\n\n".join(SENTENCES + TRAPS) + "\n")
+
+
+def _assert_hits_are_candidates(text: str) -> None:
     rows = segment(text)
     book = load_codebook()
     candidates = TriggerIndex(lowered(text), rows).candidates(book.triggers)
@@ -64,6 +77,29 @@ def test_every_regex_hit_is_a_candidate(path: Path) -> None:
     for part, cand in zip(parts, candidates):
         hit_rows = {i for i, r in enumerate(rows) if part.search(text, r.start, r.end)}
         assert hit_rows <= set(cand), part.pattern[:80]
+
+
+def _shown(sets) -> list[list[str]]:
+    return [sorted(lit.replace(ANCHOR, "^").replace(FINAL, "$") for lit in s) for s in sets]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"\bcollect(?:ed|ing)?\b", [["^collect"]]),
+    (r"\bcollect", [["^collect"]]),  # nothing says the word ends there
+    (r"(\b(?:obtain|gather))s", [["^gather", "^obtain"]]),  # a group that ends inside a word
+    (r"\b(?:collect)ed\b", [["^collected$"]]),  # the parser inlines the group
+    (r"\b(?:obtain|gather)ed\b", [["^gather", "^obtain"], ["ed$"]]),
+    (r"\b(?:obtain|gather)\b", [["^gather$", "^obtain$"]]),
+    (r"\bip\s+address(?:es)?\b", [["^address"], ["^ip$"]]),  # cheapest (most selective) set first
+    (r"\bu\.s\.", [["^u$"], ["^s$"]]),
+    (r"\bwi-?fi\b", [["fi$"], ["^wi"]]),
+    (r"[,;]\s*contacts\b", [["^contacts$"]]),
+    (r"(?:[,;]|\band)\s*contacts\b", [["contacts$"]]),  # "andcontacts" matches too
+    (r"\b(?:lan|wlan)(?![\w-])", [["^lan$", "^wlan$"]]),
+    (r"metadata", [["metadata"]]),
+])
+def test_required_literals_mark_word_starts_and_ends(pattern: str, expected: list[list[str]]) -> None:
+    assert _shown(required_trigger_sets(re.compile(pattern, re.IGNORECASE))) == expected
 
 
 def test_prefilter_skips_most_searches() -> None:
@@ -96,3 +132,23 @@ def test_text_whose_case_folding_shifts_offsets_searches_every_row() -> None:
     rows = segment(text)
     cand = TriggerIndex(None, rows).candidates(load_codebook().triggers)
     assert all(c == list(range(len(rows))) for c in cand)
+
+
+def _facts(text: str, filtered: bool) -> list:
+    rows = segment(text)
+    return extract_facts(text, rows, index=TriggerIndex(lowered(text) if filtered else None, rows))
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=[p.stem for p in POLICIES])
+def test_fact_prefilter_keeps_every_fact_of_a_policy(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _facts(text, True) == _facts(text, False)
+
+
+def test_fact_prefilter_keeps_every_fact_of_written_sentences() -> None:
+    found = 0
+    for text in SENTENCES + TRAPS:
+        facts = _facts(text, True)
+        assert facts == _facts(text, False), text
+        found += len(facts)
+    assert found >= 10  # the traps do contain dates, countries, periods, ages and e-mails

@@ -30,7 +30,7 @@ import yaml
 from .errors import CodebookError
 from .paths import CODEBOOK_PATH, TAXONOMY_PATH
 from .places import country_pattern
-from .prefilter import ANCHOR, TriggerAlternatives, TriggerSets, TriggerTable
+from .prefilter import ANCHOR, FINAL, TriggerAlternatives, TriggerSets, TriggerTable
 
 try:  # Python 3.11+: the regex parser lives in re._parser
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -256,26 +256,37 @@ _COMMON = frozenset("""your you user users data information personal the and our
 other third device service services account may time provide contact number details content
 function functions request right rights process collect share party parties company companies
 related group business members order post code area how page info their such any all with
-for from this that app application products product name data information""".split())
+for from this that app application products product name data information us to in on at of or
+by as is be it an a can will""".split())
 
 
+
+
+def _common(literal: str) -> bool:
+    """True for a literal that most sentences contain: a frequent word, a short word
+    prefix or fragment, a one-letter suffix. A short whole word ("ip", "lan") is rare."""
+    word = literal.strip(ANCHOR + FINAL)
+    if literal.endswith(FINAL):
+        return word in _COMMON if literal.startswith(ANCHOR) else len(word) <= 1
+    return word in _COMMON or len(word) <= 3
 
 
 def _trigger_cost(cands: frozenset[str]) -> float:
     """Lower is better: few, long, uncommon literals."""
-    words = [c.lstrip(ANCHOR) for c in cands]
-    common = sum(1 for w in words if w in _COMMON or len(w) <= 3)
-    return 10.0 * common + len(words) * 0.1 - min(map(len, words)) * 0.5
+    words = [c.strip(ANCHOR + FINAL) for c in cands]
+    return 10.0 * sum(map(_common, cands)) + len(words) * 0.1 - min(map(len, words)) * 0.5
 
 
-def _seq_triggers(seq: Any, anchored: bool = False) -> frozenset[str] | None:
+def _seq_triggers(seq: Any, anchored: bool = False, final_after: bool = False) -> frozenset[str] | None:
     """Literals of which at least one must occur in any match of the parsed sequence:
     the cheapest of the sets that :func:`_collect_required` finds.
 
-    A literal that starts a word (after ``\\b`` or a separator) carries the :data:`ANCHOR` prefix.
+    A literal that starts a word (after ``\\b`` or a separator) carries the :data:`ANCHOR`
+    prefix; one that ends a word (before ``\\b``, a separator, or the end of a sequence
+    that ``final_after`` says is followed by one) carries the :data:`FINAL` suffix.
     """
     sets: list[frozenset[str]] = []
-    _collect_required(seq, sets, anchored)
+    _collect_required(seq, sets, anchored, final_after)
     return min(sets, key=_trigger_cost) if sets else None
 
 
@@ -304,14 +315,36 @@ def _non_word_item(sub: Any) -> bool:
     return False
 
 
-def _branch_triggers(branches: list[Any], anchored: bool = False) -> frozenset[str] | None:
+def _branch_triggers(branches: list[Any], anchored: bool = False, final_after: bool = False) -> frozenset[str] | None:
     out: set[str] = set()
     for b in branches:
-        t = _seq_triggers(b, anchored)
+        t = _seq_triggers(b, anchored, final_after)
         if not t:
             return None
         out |= t
     return frozenset(out)
+
+
+def _boundary_next(rest: list[Any], final_after: bool) -> bool:
+    """True if whatever matches ``rest`` (the remainder of a sequence) starts with a
+    non-word character or a word boundary, so a literal just before it ends a word."""
+    if not rest:
+        return final_after
+    op, av = rest[0]
+    name = str(op)
+    if name == "AT":
+        return str(av) in ("AT_BOUNDARY", "AT_END", "AT_END_STRING")
+    if name == "LITERAL":
+        return not (chr(av).isalnum() or chr(av) == "_")
+    if name == "IN":
+        return _non_word_set(av)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return av[0] >= 1 and _non_word_item(av[2])
+    if name == "ASSERT_NOT" and av[0] == 1:  # (?![\w-]): the next character is not a word character
+        items = list(av[1])
+        return len(items) == 1 and str(items[0][0]) == "IN" and any(
+            str(o) == "CATEGORY" and str(a) == "CATEGORY_WORD" for o, a in items[0][1])
+    return False
 
 
 def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], TriggerAlternatives | None], ...]:
@@ -370,17 +403,20 @@ def required_alternatives(pattern: re.Pattern[str]) -> TriggerAlternatives | Non
     return tuple(dict.fromkeys(a for a in alternatives if a is not None))
 
 
-def _collect_required(seq: Any, sets: list[frozenset[str]], anchored: bool = False) -> None:
+def _collect_required(seq: Any, sets: list[frozenset[str]], anchored: bool = False,
+                      final_after: bool = False) -> None:
     """Append the trigger set of each element of a sequence that every match must contain."""
+    seq = list(seq)
     run: list[str] = []
     run_anchored = False
 
-    def close_run() -> None:
-        if len(run) >= _MIN_TRIGGER:
-            sets.append(frozenset({(ANCHOR if run_anchored else "") + "".join(run).lower()}))
+    def close_run(final: bool) -> None:
+        if len(run) >= _MIN_TRIGGER or (run and run_anchored and final):  # "u" of "u.s." as a whole word
+            sets.append(frozenset({(ANCHOR if run_anchored else "") + "".join(run).lower()
+                                   + (FINAL if final else "")}))
         run.clear()
 
-    for op, av in seq:
+    for k, (op, av) in enumerate(seq):
         name = str(op)
         if name == "LITERAL":
             ch = chr(av)
@@ -390,18 +426,18 @@ def _collect_required(seq: Any, sets: list[frozenset[str]], anchored: bool = Fal
                 run.append(ch)
                 anchored = False
             else:
-                close_run()
+                close_run(True)
                 anchored = True
             continue
-        close_run()
+        close_run(_boundary_next(seq[k:], final_after))
         found: frozenset[str] | None = None
         if name == "AT":
             anchored = str(av) == "AT_BOUNDARY"
             continue
         if name == "SUBPATTERN":
-            found = _seq_triggers(av[-1], anchored)
+            found = _seq_triggers(av[-1], anchored, _boundary_next(seq[k + 1:], final_after))
         elif name == "BRANCH":
-            found = _branch_triggers(av[1], anchored)
+            found = _branch_triggers(av[1], anchored, _boundary_next(seq[k + 1:], final_after))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
             found = _seq_triggers(av[2], anchored)
             if found:
@@ -411,10 +447,13 @@ def _collect_required(seq: Any, sets: list[frozenset[str]], anchored: bool = Fal
         elif name == "IN":
             anchored = _non_word_set(av)
             continue
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):  # optional: "\\s*" keeps a word start
+            anchored = anchored and _non_word_item(av[2])
+            continue
         if found:
             sets.append(found)
         anchored = False
-    close_run()
+    close_run(final_after)
 
 
 def _split_top(alternation: str) -> list[str]:

@@ -74,6 +74,8 @@ _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
             "forty-five": 45, "fortyfive": 45, "sixty": 60, "ninety": 90}
 
 _COUNTRY = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(COUNTRIES)) + r")(?![\w-])", re.IGNORECASE)
+# Value patterns run only on rows that hold their required literals (a year, a unit of time...).
+_VALUES = (_DATE, _AGE, _PERIOD, _COUNTRY, _EMAIL_REFERENCE)
 
 
 class Fact(NamedTuple):
@@ -164,21 +166,21 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
     """Find the concrete facts of a segmented policy, in document order per field."""
     orgs = load_organisations() if orgs is None else orgs
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
-    cand = {rx: set(index.rows_for(_cue_triggers(rx))) for rx in _CUES}
+    cand = {rx: set(index.rows_for(_cue_triggers(rx))) for rx in (*_CUES, *_VALUES)}
     cand[_EMAIL] = set(index.rows_for(["@"]))
     cand[_DATE_CUE] |= {i for i, r in enumerate(rows[:5])}
     out: list[Fact] = []
     date_found = False
-    for i in sorted(set().union(*cand.values())):
+    for i in sorted(set().union(*(cand[rx] for rx in _CUES), cand[_EMAIL])):
         r = rows[i]
         s = text[r.start:r.end]
         add = lambda field, value: out.append(Fact(field, value, r.sentence_id, r.start, r.end))  # noqa: E731
-        if not date_found and i in cand[_DATE_CUE]:
+        if not date_found and i in cand[_DATE_CUE] and i in cand[_DATE]:
             m = _DATE.search(s)
             if m and (_DATE_CUE.search(s) or r.sentence_id < 5):
                 add("policy_date", _iso(m))
                 date_found = True
-        if i in cand[_CHILD] and _CHILD.search(s):
+        if i in cand[_CHILD] and i in cand[_AGE] and _CHILD.search(s):
             for m in _AGE.finditer(s):
                 age = m.group("a") or m.group("b") or m.group("c")
                 if 6 <= int(age) <= 21 and not _AGE_CONTEXT_EXCLUDE.search(s):
@@ -186,7 +188,7 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
         if i in cand[_EMAIL]:
             for m in _EMAIL.finditer(s):
                 add("contact_email", m.group(0).lower())
-        if i in cand[_STORAGE_CUE] and _STORAGE_CUE.search(s):
+        if i in cand[_STORAGE_CUE] and i in cand[_COUNTRY] and _STORAGE_CUE.search(s):
             seen = set()
             for m in _COUNTRY.finditer(s):
                 name = next(COUNTRIES[int(k[1:])][0] for k, v in m.groupdict().items() if v)
@@ -194,11 +196,11 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
                     seen.add(name)
                     add("storage_country", name)
         if i in cand[_RESPONSE_CUE] and _RESPONSE_CUE.search(s):
-            for m in _PERIOD.finditer(s):
+            for m in _PERIOD.finditer(s) if i in cand[_PERIOD] else ():
                 if _WITHIN_BEFORE.search(s[max(0, m.start() - 20):m.start()]):
                     add("response_time", _period(m))
         elif i in cand[_RETENTION_CUE] and _RETENTION_CUE.search(s):
-            for m in _PERIOD.finditer(s):
+            for m in _PERIOD.finditer(s) if i in cand[_PERIOD] else ():
                 if not _AGE_NEAR.search(s[max(0, m.start() - 25):m.end() + 10]):
                     add("retention_period", _period(m))
         if i in cand[_BLANK_CONTACT] and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
@@ -209,7 +211,7 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
             if org.pattern.search(text, r.start, r.end):
                 out.append(Fact("organisation", f"{org.name}|{org.recipient}", r.sentence_id, r.start, r.end))
     if not any(f.field == "contact_email" for f in out):
-        for r in rows:
+        for r in (rows[i] for i in sorted(cand[_EMAIL_REFERENCE])):
             if r.kind != KIND_HEADING and _EMAIL_REFERENCE.search(text, r.start, r.end):
                 out.append(Fact("defect.blank_contact", "refers to an e-mail address but the policy gives none",
                                 r.sentence_id, r.start, r.end))

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 
 from .segment import Segment
 
-ANCHOR = "\x01"  # marks a trigger that starts at a word boundary (see codebook.literal_triggers)
+ANCHOR = "\x01"  # prefix: the literal starts a word (see codebook.literal_triggers)
+FINAL = "\x02"  # suffix: the literal ends a word
 TriggerSets = tuple[frozenset[str], ...]  # a literal of each set is required
 TriggerAlternatives = tuple[TriggerSets, ...]  # any one alternative suffices
 _WORD = re.compile(r"\w+")
@@ -35,9 +36,10 @@ class TriggerTable:
     """The trigger literals of a list of patterns, numbered, and each pattern's required
     sets (one tuple of sets per top-level alternative of the pattern).
 
-    A literal prefixed with :data:`ANCHOR` must start a word (found by prefix in the word
-    index); an unanchored word literal may occur inside a word; any other literal (with
-    punctuation) is found by substring search.
+    A word literal marked with both :data:`ANCHOR` and :data:`FINAL` is a whole word; with
+    :data:`ANCHOR` only, a word prefix; with :data:`FINAL` only, a word suffix; unmarked,
+    it may occur anywhere inside a word. A literal with punctuation is found by substring
+    search of the text.
     """
 
     def __init__(self, pattern_alternatives: Sequence[TriggerAlternatives | None]) -> None:
@@ -62,15 +64,21 @@ class TriggerTable:
             for tid in key:
                 self.sets_of[tid].append(sid)
         self.n_sets = len(set_ids)
+        self.exact: dict[str, int] = {}
         self.prefix: dict[str, int] = {}
+        self.suffix: list[tuple[str, int]] = []
         self.inner: list[tuple[str, int]] = []
         self.other: list[tuple[str, int]] = []
         for lit, tid in ids.items():
-            bare = lit.lstrip(ANCHOR)
+            bare = lit.strip(ANCHOR + FINAL)
             if not _is_word_literal(bare):
                 self.other.append((bare, tid))
+            elif lit.startswith(ANCHOR) and lit.endswith(FINAL):
+                self.exact[bare] = tid
             elif lit.startswith(ANCHOR):
                 self.prefix[bare] = tid
+            elif lit.endswith(FINAL):
+                self.suffix.append((bare, tid))
             else:
                 self.inner.append((bare, tid))
         self._min = min((len(p) for p in self.prefix), default=1)
@@ -82,6 +90,9 @@ class TriggerTable:
         if hit is None:
             prefix = self.prefix
             found = [prefix[word[:k]] for k in range(self._min, len(word) + 1) if word[:k] in prefix]
+            if word in self.exact:
+                found.append(self.exact[word])
+            found += [tid for lit, tid in self.suffix if word.endswith(lit)]
             found += [tid for lit, tid in self.inner if lit in word]
             hit = tuple(found)
             if len(self._words) >= _WORD_CACHE_LIMIT:
@@ -147,10 +158,13 @@ class TriggerIndex:
             return list(range(len(self.rows)))
         found: set[int] = set()
         for t in triggers:
-            if t.startswith(ANCHOR) and _is_word_literal(t[1:]):
-                found |= self._prefix(t[1:])
+            bare = t.strip(ANCHOR + FINAL)
+            if not (t.startswith(ANCHOR) and _is_word_literal(bare)):
+                found |= self._find(bare)
+            elif t.endswith(FINAL):
+                found |= self.words.get(bare, set())
             else:
-                found |= self._find(t.lstrip(ANCHOR))
+                found |= self._prefix(bare)
         return sorted(found)
 
     def rows_for_all(self, sets: Iterable[Iterable[str]] | None) -> list[int]:
