@@ -14,6 +14,7 @@ from conftest import RAW_POLICIES
 
 EDGE_TEXTS = [
     "", "   \n\t ", "Hello.", "Yes. No. Maybe so.", "a b. c d e f!", "...!!!???",
+    "Hi — there. Yes -- no. A - b - c. ' ' x y. ’ ‘ “ z.",
     "We don't sell data; we'll never do it. It's users' choice, isn't it? 'Quoted' text here.",
     "I'd say it'd help and that'd work; we've seen you're sure 'd 've 'll.",
     "Rock 'n' roll ain't dead — it’s curly-quoted: “smart” ‘quotes’ and em—dashes.",

@@ -62,10 +62,16 @@ def registered_for(path: Path) -> Registered | None:
         resolved = path.resolve()
     except OSError:
         return None
-    for r in read_manifest():
-        if resolved == (RAW_POLICIES_DIR / f"{r.vendor}.txt").resolve() or path.name == r.source_file:
+    for registered_path, r in _registered_paths(read_manifest()):
+        if resolved == registered_path or path.name == r.source_file:
             return r
     return None
+
+
+@lru_cache(maxsize=2)
+def _registered_paths(rows: tuple[Registered, ...]) -> tuple[tuple[Path, Registered], ...]:
+    """Resolved raw-policy path of each manifest row (resolved once, not once per input file)."""
+    return tuple(((RAW_POLICIES_DIR / f"{r.vendor}.txt").resolve(), r) for r in rows)
 
 
 def check_registered(doc: Document) -> None:

@@ -50,7 +50,7 @@ class TableWriter:
     def add(self, rows_by_table: dict[str, list[tuple]]) -> None:
         """Append rows (already sorted) for each table."""
         for name, rows in rows_by_table.items():
-            self._files[name][2].writerows(_fmt(r) for r in rows)  # type: ignore[union-attr]
+            self._files[name][2].writerows(map(_fmt, rows) if name in _HAS_FLOATS else rows)  # type: ignore[union-attr]
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -88,6 +88,9 @@ def _publish(tmp: str | Path, dest: Path) -> None:
     os.umask(mask)
     os.chmod(tmp, 0o666 & ~mask)
     os.replace(tmp, dest)
+
+
+_HAS_FLOATS = frozenset(name for name, cols in SCHEMAS.items() if "float64" in cols.values())
 
 
 def _fmt(row: tuple) -> tuple:

@@ -51,8 +51,27 @@ def sentence_count(text: str) -> int:
     if not text:
         return 0
     runs = _SENTENCE.findall(text)
-    short = sum(1 for run in runs if len(plain_words(run)) <= 2)
+    short = sum(1 for run in runs if _is_short(run))
     return max(1, len(runs) - short)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _is_short(run: str) -> bool:
+    """``len(plain_words(run)) <= 2``, cheaply: removing punctuation never splits or joins
+    whitespace-separated tokens, and a token survives it exactly when it holds a word
+    character (a kept apostrophe is always followed by letters of its own token)."""
+    tokens = run.split()
+    if len(tokens) <= 2:
+        return True
+    with_word = 0
+    for token in tokens:
+        if _WORD_CHAR.search(token):
+            with_word += 1
+            if with_word > 2:
+                return False
+    return True
 
 
 def syllables(word: str) -> int:

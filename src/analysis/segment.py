@@ -185,6 +185,9 @@ def segment(text: str) -> list[Segment]:
     stack: list[tuple[int, str]] = []  # (depth, heading text)
     lists: list[_OpenList] = []  # open lists, outermost first
     numbered_depth = 0
+    following: list[tuple[int, int] | None] = [None] * len(lines)  # next non-blank line of each line
+    for i in range(len(lines) - 2, -1, -1):
+        following[i] = lines[i + 1] if lines[i + 1][0] >= 0 else following[i + 1]
     for i, (s, e) in enumerate(lines):
         if s < 0:
             continue
@@ -195,7 +198,7 @@ def segment(text: str) -> list[Segment]:
         lead_in = _list_item_of(lists, style, number, title) if lists else None
         if lead_in == -1 and title and kind_marker in ("number", "sub"):
             lead_in = None  # in a list nobody announced, a numbered title is a heading
-        nxt = next(((a, b) for a, b in lines[i + 1:] if a >= 0), None)
+        nxt = following[i]
         is_heading = False
         if kind_marker in ("number", "sub"):
             is_heading = title and lead_in is None
