@@ -84,7 +84,8 @@ class Codebook:
     labels: dict[str, str]
     dimensions: dict[str, str]
     path: str
-    #: the literals of every rule part, in rule order then part order (see :mod:`analysis.prefilter`)
+    #: the required literals of every rule part (in rule order, then part order), followed by
+    #: those of each rule's ``exclude`` pattern (see :mod:`analysis.prefilter`)
     triggers: TriggerTable = field(compare=False, repr=False)
 
 
@@ -246,7 +247,8 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
                     exception=compile_pattern(f"{path} [negation_exceptions]", exc),
                     labels={r.code: r.label for r in rules},
                     dimensions={r.code: r.dimension for r in rules}, path=str(path),
-                    triggers=TriggerTable([sets for r in rules for _, sets in r.parts]))
+                    triggers=TriggerTable([sets for r in rules for _, sets in r.parts]
+                                          + [required_alternatives(r.exclude) if r.exclude else None for r in rules]))
 
 
 _MIN_TRIGGER = 2

@@ -157,20 +157,24 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     out: list[Finding] = []
     memo = _Memo(text, rows, book)
-    candidates = iter(index.candidates(book.triggers))
-    for rule in book.rules:
+    found = index.candidates(book.triggers)
+    candidates = iter(found)
+    exclude_rows = found[len(found) - len(book.rules):]
+    for rule, may_exclude in zip(book.rules, exclude_rows):
         hits: dict[int, list[tuple[int, int]]] = {}
+        skip_headings = rule.dimension != "practice"
         for (part, _), rows_of_part in zip(rule.parts, candidates):
             for i in rows_of_part:
                 row = rows[i]
-                if row.kind == KIND_HEADING and rule.dimension != "practice":
+                if skip_headings and row.kind == KIND_HEADING:
                     continue
                 for m in part.finditer(text, row.start, row.end):
                     if m.end() > m.start():
                         hits.setdefault(i, []).append((m.start(), m.end()))
+        may_exclude_set = set(may_exclude) if rule.exclude is not None and hits else ()
         for i in sorted(hits):
             row, spans = rows[i], sorted(set(hits[i]))
-            if rule.exclude is not None:
+            if rule.exclude is not None and i in may_exclude_set:
                 vetoes = [(m.start(), m.end()) for m in rule.exclude.finditer(text, row.start, row.end)]
                 spans = [h for h in spans if not any(a < h[1] and h[0] < b for a, b in vetoes)]
             if any(_accept(rule, memo, i, h) for h in spans):
