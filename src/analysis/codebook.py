@@ -192,7 +192,14 @@ def _contexts(path: Path, data: dict[str, Any]) -> dict[str, Context]:
 def load_codebook(path: str | Path | None = None, taxonomy: str | Path = TAXONOMY_PATH) -> Codebook:
     """Load and validate a codebook (default ``data/codebook.yaml``) against the taxonomy."""
     path = Path(path) if path is not None else CODEBOOK_PATH
+    if path.is_absolute() and Path(taxonomy).is_absolute():  # skip resolving on every call of a batch
+        return _load_absolute(str(path), str(taxonomy))
     return _load_codebook_cached(str(path.resolve()), str(Path(taxonomy).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_absolute(path_s: str, taxonomy_s: str) -> Codebook:
+    return _load_codebook_cached(str(Path(path_s).resolve()), str(Path(taxonomy_s).resolve()))
 
 
 @lru_cache(maxsize=8)

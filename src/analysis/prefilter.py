@@ -82,19 +82,23 @@ class TriggerTable:
             else:
                 self.inner.append((bare, tid))
         self._min = min((len(p) for p in self.prefix), default=1)
-        self._words: dict[str, tuple[int, ...]] = {}
+        self._words: dict[str, tuple[int, ...]] = {}  # word -> the sets it satisfies
 
     def word_triggers(self, word: str) -> tuple[int, ...]:
         """Ids of the word literals that ``word`` (lower case, one ``\\w+`` run) carries."""
+        prefix = self.prefix
+        found = [prefix[word[:k]] for k in range(self._min, len(word) + 1) if word[:k] in prefix]
+        if word in self.exact:
+            found.append(self.exact[word])
+        found += [tid for lit, tid in self.suffix if word.endswith(lit)]
+        found += [tid for lit, tid in self.inner if lit in word]
+        return tuple(found)
+
+    def word_sets(self, word: str) -> tuple[int, ...]:
+        """Ids of the required sets that ``word`` satisfies (cached across documents)."""
         hit = self._words.get(word)
         if hit is None:
-            prefix = self.prefix
-            found = [prefix[word[:k]] for k in range(self._min, len(word) + 1) if word[:k] in prefix]
-            if word in self.exact:
-                found.append(self.exact[word])
-            found += [tid for lit, tid in self.suffix if word.endswith(lit)]
-            found += [tid for lit, tid in self.inner if lit in word]
-            hit = tuple(found)
+            hit = tuple(sorted({sid for tid in self.word_triggers(word) for sid in self.sets_of[tid]}))
             if len(self._words) >= _WORD_CACHE_LIMIT:
                 self._words.clear()
             self._words[word] = hit
@@ -185,24 +189,23 @@ class TriggerIndex:
         if self.low is None:
             return [every for _ in table.pattern_sets]
         set_rows: list[set[int] | None] = [None] * table.n_sets
-        sets_of = table.sets_of
-
-        def add(tid: int, rws: set[int]) -> None:
-            for sid in sets_of[tid]:
+        cache, word_sets = table._words, table.word_sets
+        for w, rws in self.words.items():
+            sids = cache.get(w)
+            for sid in word_sets(w) if sids is None else sids:
                 cur = set_rows[sid]
                 if cur is None:
                     set_rows[sid] = set(rws)
                 else:
                     cur |= rws
-
-        word_triggers = table.word_triggers
-        for w, rws in self.words.items():
-            for tid in word_triggers(w):
-                add(tid, rws)
         for lit, tid in table.other:
             rws = self._find(lit)
-            if rws:
-                add(tid, rws)
+            for sid in table.sets_of[tid] if rws else ():
+                cur = set_rows[sid]
+                if cur is None:
+                    set_rows[sid] = set(rws)
+                else:
+                    cur |= rws
         out: list[list[int]] = []
         for alternatives in table.pattern_sets:
             if alternatives is None:
