@@ -490,17 +490,3 @@ def _split_top(alternation: str) -> list[str]:
         i += 1
     parts.append(alternation[start:])
     return parts
-
-
-def literal_triggers(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Lower-case literals, one of which occurs in every match of ``pattern`` (None if unknown).
-
-    Used as a prefilter: looking up a handful of literals is far cheaper than a regex
-    scan, so the regex only runs on the sentences that contain a trigger. Literals that
-    start a word (after ``\\b``) are prefixed with :data:`ANCHOR` and can be found in a
-    word index instead of by substring search.
-    """
-    try:
-        return _seq_triggers(sre_parse.parse(pattern.pattern, pattern.flags))
-    except (re.error, RecursionError):  # pragma: no cover - compiled patterns parse
-        return None

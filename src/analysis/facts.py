@@ -25,12 +25,12 @@ from typing import NamedTuple
 
 import yaml
 
-from .codebook import literal_triggers
+from .codebook import required_alternatives
 from .errors import CodebookError
 from .paths import ORGANISATIONS_PATH
 from .places import COUNTRIES
 from .match import lowered
-from .prefilter import ANCHOR, TriggerIndex
+from .prefilter import ANCHOR, TriggerAlternatives, TriggerIndex, TriggerTable
 from .segment import KIND_HEADING, Segment, announced_lists_without_items
 
 MONTHS = {m: i for i, m in enumerate(
@@ -76,6 +76,7 @@ _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 _COUNTRY = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(COUNTRIES)) + r")(?![\w-])", re.IGNORECASE)
 # Value patterns run only on rows that hold their required literals (a year, a unit of time...).
 _VALUES = (_DATE, _AGE, _PERIOD, _COUNTRY, _EMAIL_REFERENCE)
+_SCANNED = (*_CUES, *_VALUES, _EMAIL)
 
 
 class Fact(NamedTuple):
@@ -142,14 +143,13 @@ def _month(name: str) -> int:
     return MONTHS[name.lower()[:3]]
 
 
-def _cue_triggers(rx: re.Pattern[str]) -> frozenset[str] | None:
-    """Literal triggers of a cue regex (cached), so only rows that can match are searched."""
-    if rx not in _TRIGGER_CACHE:
-        _TRIGGER_CACHE[rx] = literal_triggers(rx)
-    return _TRIGGER_CACHE[rx]
-
-
-_TRIGGER_CACHE: dict[re.Pattern[str], frozenset[str] | None] = {}
+@lru_cache(maxsize=4)
+def _trigger_table(orgs: tuple[Organisation, ...]) -> TriggerTable:
+    """Required literals of every scanned pattern (:data:`_SCANNED`), then of each
+    organisation's aliases, so a pattern only runs on the rows that can match it."""
+    email: TriggerAlternatives = ((frozenset({"@"}),),)
+    return TriggerTable([email if rx is _EMAIL else required_alternatives(rx) for rx in _SCANNED]
+                        + [((org.triggers,),) for org in orgs])
 
 
 def _period(m: re.Match[str]) -> str:
@@ -166,8 +166,9 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
     """Find the concrete facts of a segmented policy, in document order per field."""
     orgs = load_organisations() if orgs is None else orgs
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
-    cand = {rx: set(index.rows_for(_cue_triggers(rx))) for rx in (*_CUES, *_VALUES)}
-    cand[_EMAIL] = set(index.rows_for(["@"]))
+    found = index.candidates(_trigger_table(orgs))
+    cand = {rx: set(rows) for rx, rows in zip(_SCANNED, found)}
+    org_rows = found[len(_SCANNED):]
     cand[_DATE_CUE] |= {i for i, r in enumerate(rows[:5])}
     out: list[Fact] = []
     date_found = False
@@ -205,8 +206,8 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
                     add("retention_period", _period(m))
         if i in cand[_BLANK_CONTACT] and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
             add("defect.blank_contact", "contact address left blank")
-    for org in orgs:
-        for i in index.rows_for(org.triggers):
+    for org, rows_of_org in zip(orgs, org_rows):
+        for i in rows_of_org:
             r = rows[i]
             if org.pattern.search(text, r.start, r.end):
                 out.append(Fact("organisation", f"{org.name}|{org.recipient}", r.sentence_id, r.start, r.end))

@@ -15,12 +15,12 @@ word, and from them the candidate rows of every pattern.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Sequence
 
 from .segment import Segment
 
-ANCHOR = "\x01"  # prefix: the literal starts a word (see codebook.literal_triggers)
+ANCHOR = "\x01"  # prefix: the literal starts a word (see codebook.required_trigger_sets)
 FINAL = "\x02"  # suffix: the literal ends a word
 TriggerSets = tuple[frozenset[str], ...]  # a literal of each set is required
 TriggerAlternatives = tuple[TriggerSets, ...]  # any one alternative suffices
@@ -106,9 +106,10 @@ class TriggerTable:
 
 
 class TriggerIndex:
-    """The rows that contain given literals, for one lower-cased text.
+    """The words of one lower-cased text and the rows they occur in.
 
-    Built once per document and shared by the codebook rules and the fact finders.
+    Built once per document and shared by the codebook rules and the fact finders, which
+    ask it for the candidate rows of every pattern of a :class:`TriggerTable`.
     ``low`` is None when lower-casing would shift offsets; then every row is a candidate.
     """
 
@@ -125,23 +126,6 @@ class TriggerIndex:
                         words[w].add(i)
                     else:
                         words[w] = {i}
-        self._vocab: list[str] | None = None
-
-    @property
-    def vocab(self) -> list[str]:
-        """The text's distinct words, sorted (for prefix lookups)."""
-        if self._vocab is None:
-            self._vocab = sorted(self.words)
-        return self._vocab
-
-    def _prefix(self, prefix: str) -> set[int]:
-        out: set[int] = set()
-        vocab = self.vocab
-        j = bisect_left(vocab, prefix)
-        while j < len(vocab) and vocab[j].startswith(prefix):
-            out |= self.words[vocab[j]]
-            j += 1
-        return out
 
     def _find(self, t: str) -> set[int]:
         found: set[int] = set()
@@ -155,33 +139,6 @@ class TriggerIndex:
             else:
                 pos = low.find(t, pos + 1)
         return found
-
-    def rows_for(self, triggers: Iterable[str] | None) -> list[int]:
-        """Indices of rows containing any trigger (every row if there is no prefilter)."""
-        if triggers is None or self.low is None:
-            return list(range(len(self.rows)))
-        found: set[int] = set()
-        for t in triggers:
-            bare = t.strip(ANCHOR + FINAL)
-            if not (t.startswith(ANCHOR) and _is_word_literal(bare)):
-                found |= self._find(bare)
-            elif t.endswith(FINAL):
-                found |= self.words.get(bare, set())
-            else:
-                found |= self._prefix(bare)
-        return sorted(found)
-
-    def rows_for_all(self, sets: Iterable[Iterable[str]] | None) -> list[int]:
-        """Rows that contain a literal of *every* set (every row if there is no prefilter)."""
-        if sets is None or self.low is None:
-            return list(range(len(self.rows)))
-        found: set[int] | None = None
-        for s in sets:
-            rows = set(self.rows_for(s))
-            found = rows if found is None else found & rows
-            if not found:
-                return []
-        return sorted(found) if found is not None else list(range(len(self.rows)))
 
     def candidates(self, table: TriggerTable) -> list[list[int]]:
         """For each pattern of ``table``, the sorted rows that hold a literal of each of its sets."""
