@@ -49,7 +49,7 @@ def test_dask_engine_uses_a_given_scheduler(raw_extract_j1: Path, tmp_path: Path
         assert proc.returncode == 0, proc.stderr
         assert "Traceback" not in proc.stderr
         keys = {str(entry[0]) for entry in cluster.scheduler.transition_log}
-        assert any(k.startswith("run_job") for k in keys), "the jobs ran on the given cluster"
+        assert any(k.startswith("run_jobs") for k in keys), "the jobs ran on the given cluster"
     assert_same_outputs(raw_extract_j1, tmp_path)
 
 
@@ -62,6 +62,23 @@ def test_workers_report_bad_files_in_order(tmp_path: Path) -> None:
     assert [job for job, _, _ in outcomes] == jobs
     assert [error is None for _, _, error in outcomes] == [True, False, True]
     assert "b_bad.txt: is empty" in outcomes[1][2]
+
+
+def test_dask_chunks_keep_job_order_and_report_bad_files(tmp_path: Path) -> None:
+    """Dask tasks analyse several files each; outcomes still come back one per job, in order."""
+    from analysis.batch import run_dask
+
+    sentences = ["We collect your name.", "We collect your phone number.", "We share data with advertisers.",
+                 "You may delete your account.", "We keep logs for 30 days."]
+    for i, sentence in enumerate(sentences):
+        (tmp_path / f"p{i}_good.txt").write_text(policy_text(sentence), encoding="utf-8")
+    (tmp_path / "p2_bad.txt").write_bytes(b"\x00\x01binary")
+    jobs = [(p.stem, str(p)) for p in sorted(tmp_path.iterdir())]
+    local = list(run_local(jobs))
+    chunked = list(run_dask(jobs, workers=1, chunk=2, window=2))
+    assert [(job, error) for job, _, error in chunked] == [(job, error) for job, _, error in local]
+    assert [r.practices if r else None for _, r, _ in chunked] == [r.practices if r else None for _, r, _ in local]
+    assert sum(error is not None for _, _, error in chunked) == 1
 
 
 def test_run_job_never_raises_for_bad_input(tmp_path: Path) -> None:

@@ -100,6 +100,9 @@ def _shown(sets) -> list[list[str]]:
     (r"(?:[,;]|\band)\s*contacts\b", [["contacts$"]]),  # "andcontacts" matches too
     (r"\b(?:lan|wlan)(?![\w-])", [["^lan$", "^wlan$"]]),
     (r"metadata", [["metadata"]]),
+    (r"\bcookies?\b", [["^cookie$", "^cookies$"]]),  # singular or plural, nothing longer
+    (r"\bcookies?", [["^cookie"]]),
+    (r"\b(?:portraits?|personas?)\b", [["ersona$", "ersonas$", "ortrait$", "ortraits$"]]),  # "p" factored out
 ])
 def test_required_literals_mark_word_starts_and_ends(pattern: str, expected: list[list[str]]) -> None:
     assert _shown(required_trigger_sets(re.compile(pattern, re.IGNORECASE))) == expected

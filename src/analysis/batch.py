@@ -51,14 +51,22 @@ def run_local(jobs: list[Job], workers: int = 1, codebook: str | None = None,
         yield from pool.imap(_run_star, args, chunksize=chunk)
 
 
+def run_jobs(jobs: list[Job], codebook: str | None = None, max_bytes: int = MAX_BYTES) -> list[Outcome]:
+    """Analyse several files in one task (amortises the per-task cost of a Dask cluster)."""
+    return [run_job(job, codebook, max_bytes) for job in jobs]
+
+
 def run_dask(jobs: list[Job], scheduler: str | None = None, workers: int = 2, codebook: str | None = None,
-             max_bytes: int = MAX_BYTES, window: int = 64) -> Iterator[Outcome]:
+             max_bytes: int = MAX_BYTES, window: int = 16, chunk: int | None = None) -> Iterator[Outcome]:
     """Yield outcomes in job order from a Dask cluster (a local one if no scheduler is given).
 
-    At most ``window`` jobs are in flight, so memory stays flat for any corpus size.
+    Jobs go to the cluster in chunks (one task analyses ``chunk`` files, by default up to
+    16 and at least four tasks per worker), and at most ``window`` tasks are in flight,
+    so memory stays flat for any corpus size.
     """
     from dask.distributed import Client, LocalCluster
 
+    size = chunk or max(1, min(16, len(jobs) // (max(1, workers) * 4)))
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -69,13 +77,12 @@ def run_dask(jobs: list[Job], scheduler: str | None = None, workers: int = 2, co
     try:
         book = str(Path(codebook).resolve()) if codebook else None
         pending = []
-        it = iter(jobs)
-        for job in it:
-            pending.append(client.submit(run_job, job, book, max_bytes, pure=False))
+        for start in range(0, len(jobs), size):
+            pending.append(client.submit(run_jobs, jobs[start:start + size], book, max_bytes, pure=False))
             if len(pending) >= window:
-                yield pending.pop(0).result()
+                yield from pending.pop(0).result()
         for fut in pending:
-            yield fut.result()
+            yield from fut.result()
     finally:
         client.close()
         if cluster is not None:

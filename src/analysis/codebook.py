@@ -334,6 +334,14 @@ def _branch_triggers(branches: list[Any], anchored: bool = False, final_after: b
     return frozenset(out)
 
 
+def _optional_letter(op: Any, av: Any) -> bool:
+    """True for an optional single letter or digit such as the ``s?`` of ``tags?``."""
+    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") or av[0] != 0 or av[1] != 1:
+        return False
+    items = list(av[2])
+    return len(items) == 1 and str(items[0][0]) == "LITERAL" and chr(items[0][1]).isalnum()
+
+
 def _boundary_next(rest: list[Any], final_after: bool) -> bool:
     """True if whatever matches ``rest`` (the remainder of a sequence) starts with a
     non-word character or a word boundary, so a literal just before it ends a word."""
@@ -437,6 +445,13 @@ def _collect_required(seq: Any, sets: list[frozenset[str]], anchored: bool = Fal
             else:
                 close_run(True)
                 anchored = True
+            continue
+        if run and _optional_letter(op, av) and _boundary_next(seq[k + 1:], final_after):
+            # "tags?\\b": the word is "tag" or "tags", not any word starting with "tag"
+            word = (ANCHOR if run_anchored else "") + "".join(run).lower()
+            sets.append(frozenset({word + FINAL, word + chr(av[2][0][1]).lower() + FINAL}))
+            run.clear()
+            anchored = False
             continue
         close_run(_boundary_next(seq[k:], final_after))
         found: frozenset[str] | None = None
