@@ -72,7 +72,8 @@ def _assert_hits_are_candidates(text: str) -> None:
     rows = segment(text)
     book = load_codebook()
     candidates = TriggerIndex(lowered(text), rows).candidates(book.triggers)
-    patterns = [part for rule in book.rules for part, _ in rule.parts] + [rule.exclude for rule in book.rules]
+    patterns = ([part for rule in book.rules for part, _ in rule.parts] + [rule.exclude for rule in book.rules]
+                + [book.contexts[name].pattern for name in sorted(book.contexts)])
     assert len(candidates) == len(patterns)
     for pattern, cand in zip(patterns, candidates):
         if pattern is None:  # a rule without exclude patterns
@@ -159,3 +160,24 @@ def test_fact_prefilter_keeps_every_fact_of_written_sentences() -> None:
         assert facts == _facts(text, False), text
         found += len(facts)
     assert found >= 10  # the traps do contain dates, countries, periods, ages and e-mails
+
+
+def test_negator_and_clause_words_cover_their_patterns() -> None:
+    """Rows without a listed word skip the negation and clause regexes, so the lists must be complete."""
+    from analysis import match
+
+    extra = ["We do NOT sell it.", "We can't; we won’t: ever.", "Never, neither, nor.",
+             "No-one sees it, however; whereas you may, while BUT they cannot."]
+    for text in [p.read_text(encoding="utf-8") for p in POLICIES] + SENTENCES + TRAPS + extra:
+        rows, low = segment(text), lowered(text)
+        if low is None:  # such texts take the regexes on every row
+            assert match._rows_with(TriggerIndex(low, rows), match.NEGATOR_WORDS) is None
+            continue
+        index = TriggerIndex(low, rows)
+        negators = match._rows_with(index, match.NEGATOR_WORDS, ("n't", "n’t"))
+        clauses = match._rows_with(index, match.CLAUSE_WORDS, (";", ":"))
+        for i, r in enumerate(rows):
+            if match._NEGATOR[1].search(low, r.start, r.end):
+                assert i in negators, text[r.start:r.end]
+            if match._CLAUSE_LOWER.search(low, r.start, r.end):
+                assert i in clauses, text[r.start:r.end]

@@ -85,7 +85,8 @@ class Codebook:
     dimensions: dict[str, str]
     path: str
     #: the required literals of every rule part (in rule order, then part order), followed by
-    #: those of each rule's ``exclude`` pattern (see :mod:`analysis.prefilter`)
+    #: those of each rule's ``exclude`` pattern, then of each context in name order
+    #: (see :mod:`analysis.prefilter`)
     triggers: TriggerTable = field(compare=False, repr=False)
 
 
@@ -255,7 +256,8 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
                     labels={r.code: r.label for r in rules},
                     dimensions={r.code: r.dimension for r in rules}, path=str(path),
                     triggers=TriggerTable([sets for r in rules for _, sets in r.parts]
-                                          + [required_alternatives(r.exclude) if r.exclude else None for r in rules]))
+                                          + [required_alternatives(r.exclude) if r.exclude else None for r in rules]
+                                          + [required_alternatives(contexts[name].pattern) for name in sorted(contexts)]))
 
 
 _MIN_TRIGGER = 2

@@ -78,16 +78,17 @@ def negated_before(text: str, start: int, pos: int, max_words: int, is_lower: bo
 
 
 def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: int, end: int,
-                  low: str | None = None) -> str | None:
+                  low: str | None = None, negation: bool = True) -> str | None:
     """'pos' if the context occurs un-negated in ``text[start:end]``, 'neg' if only negated
-    (and the span states no exception), else None. ``low``: ``text.lower()`` if it keeps offsets."""
+    (and the span states no exception), else None. ``low``: ``text.lower()`` if it keeps
+    offsets; ``negation=False`` skips the negation check (the caller knows there is no negator)."""
     negated = found = False
     for m in ctx.pattern.finditer(text, start, end):
         if ctx.not_after is not None and ctx.not_after.search(text, max(start, m.start() - 60), m.start()):
             continue
         found = True
-        if ctx.negatable and negated_before(text if low is None else low, start, m.start(), VERB_NEGATION_WORDS,
-                                            low is not None):
+        if ctx.negatable and negation and negated_before(text if low is None else low, start, m.start(),
+                                                         VERB_NEGATION_WORDS, low is not None):
             negated = True
         else:
             return "pos"
@@ -96,21 +97,49 @@ def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: in
     return "pos" if negated and exception.search(text, start, end) else "neg"
 
 
+# Words that _NEGATOR and _CLAUSE need (besides "n't" and ";", ":"): a row without any of
+# them has no negator and no clause boundary, so the regexes need not run on it.
+NEGATOR_WORDS = ("not", "no", "never", "neither", "nor", "cannot")
+CLAUSE_WORDS = ("but", "however", "whereas", "while")
+
+
+def _rows_with(index: TriggerIndex, words: tuple[str, ...], substrings: tuple[str, ...] = ()) -> set[int] | None:
+    """Rows holding one of ``words`` (as a whole word) or ``substrings``; None if unknown."""
+    if index.low is None:
+        return None
+    out: set[int] = set()
+    for w in words:
+        out |= index.words.get(w, set())
+    for sub in substrings:
+        out |= index.find(sub)
+    return out
+
+
 class _Memo:
     """Per-document memo: many rules ask the same question of the same sentence (is there
     an un-negated collection verb in it? where are its clause boundaries?)."""
 
-    def __init__(self, text: str, rows: list[Segment], book: Codebook) -> None:
+    def __init__(self, text: str, rows: list[Segment], book: Codebook, index: TriggerIndex,
+                 context_rows: dict[str, list[int]]) -> None:
         self.text, self.rows, self.book = text, rows, book
-        self.low = lowered(text)
+        self.low = index.low
         self._clauses: dict[int, list[tuple[int, int]]] = {}
         self._states: dict[tuple[str, int, int], str | None] = {}
         self._exceptions: dict[int, bool] = {}
+        self._clause_rows = _rows_with(index, CLAUSE_WORDS, (";", ":"))
+        self._negator_rows = _rows_with(index, NEGATOR_WORDS, ("n't", "n’t"))
+        self._context_rows = {name: set(found) for name, found in context_rows.items()}
+
+    def may_negate(self, i: int) -> bool:
+        """False if row ``i`` holds no negator word at all."""
+        return self._negator_rows is None or i in self._negator_rows
 
     def clause_bounds(self, i: int, pos: int) -> tuple[int, int]:
         """The clause of row ``i`` (split at ``;``, ``:``, "but", "however"...) holding ``pos``."""
         row = self.rows[i]
         marks = self._clauses.get(i)
+        if marks is None and self._clause_rows is not None and i not in self._clause_rows:
+            marks = self._clauses[i] = []
         if marks is None:
             clause, src = (_CLAUSE, self.text) if self.low is None else (_CLAUSE_LOWER, self.low)
             marks = self._clauses[i] = [m.span() for m in clause.finditer(src, row.start, row.end)]
@@ -123,11 +152,15 @@ class _Memo:
                 break
         return a, b
 
-    def state(self, ctx: Context, start: int, end: int) -> str | None:
-        """:func:`context_state` of ``text[start:end]``, computed once per span."""
+    def state(self, ctx: Context, i: int, start: int, end: int) -> str | None:
+        """:func:`context_state` of ``text[start:end]`` (a span of row ``i``), computed once per span."""
+        if i not in self._context_rows[ctx.name]:
+            return None  # the row holds none of the context's required words
         key = (ctx.name, start, end)
         if key not in self._states:
-            self._states[key] = context_state(ctx, self.book.exception, self.text, start, end, self.low)
+            low = self.low if self.may_negate(i) else None  # no negator: skip the negation check
+            self._states[key] = context_state(ctx, self.book.exception, self.text, start, end, low,
+                                              negation=low is not None or self.low is None)
         return self._states[key]
 
     def has_exception(self, i: int) -> bool:
@@ -142,20 +175,21 @@ def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> bool:
     ctx, rows = rule.requires, memo.rows
     row = rows[i]
     cs, ce = memo.clause_bounds(i, hit[0])
-    if (rule.negatable and negated_before(memo.text if memo.low is None else memo.low, cs, hit[0],
-                                          PHRASE_NEGATION_WORDS, memo.low is not None)
+    if (rule.negatable and memo.may_negate(i)
+            and negated_before(memo.text if memo.low is None else memo.low, cs, hit[0],
+                               PHRASE_NEGATION_WORDS, memo.low is not None)
             and not memo.has_exception(i)):
         return False
     if ctx is None:
         return True
     state = None
     if rule.negatable:
-        state = memo.state(ctx, cs, ce)
+        state = memo.state(ctx, i, cs, ce)
     if state is None:
-        state = memo.state(ctx, row.start, row.end)
+        state = memo.state(ctx, i, row.start, row.end)
     if state is None and row.lead_in >= 0:
         lead = rows[row.lead_in]
-        state = memo.state(ctx, lead.start, lead.end)
+        state = memo.state(ctx, row.lead_in, lead.start, lead.end)
     if state is None and row.section and ctx.pattern.search(row.section):
         state = "pos"
     if state == "neg" and not rule.negatable:
@@ -168,10 +202,11 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     """All (code, sentence) findings of a segmented text, in codebook order then text order."""
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     out: list[Finding] = []
-    memo = _Memo(text, rows, book)
     found = index.candidates(book.triggers)
-    candidates = iter(found)
-    exclude_rows = found[len(found) - len(book.rules):]
+    n_parts = sum(len(rule.parts) for rule in book.rules)
+    candidates = iter(found[:n_parts])
+    exclude_rows = found[n_parts:n_parts + len(book.rules)]
+    memo = _Memo(text, rows, book, index, dict(zip(sorted(book.contexts), found[n_parts + len(book.rules):])))
     for rule, may_exclude in zip(book.rules, exclude_rows):
         hits: dict[int, list[tuple[int, int]]] = {}
         skip_headings = rule.dimension != "practice"

@@ -127,7 +127,8 @@ class TriggerIndex:
                     else:
                         words[w] = {i}
 
-    def _find(self, t: str) -> set[int]:
+    def find(self, t: str) -> set[int]:
+        """Rows whose lower-cased text contains ``t`` (empty if the text could not be lower-cased)."""
         found: set[int] = set()
         low, rows, starts = self.low, self.rows, self.starts
         pos = low.find(t) if low is not None else -1
@@ -156,7 +157,7 @@ class TriggerIndex:
                 else:
                     cur |= rws
         for lit, tid in table.other:
-            rws = self._find(lit)
+            rws = self.find(lit)
             for sid in table.sets_of[tid] if rws else ():
                 cur = set_rows[sid]
                 if cur is None:
