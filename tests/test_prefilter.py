@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.codebook import load_codebook, required_trigger_sets
+from analysis.codebook import load_codebook, lower_variant, required_trigger_sets
 from analysis.facts import extract_facts
 from analysis.match import lowered, match_rules
 from analysis.prefilter import ANCHOR, FINAL, TriggerIndex, TriggerTable
@@ -34,6 +34,8 @@ TRAPS = [
     "Data is stored on servers in the U.S., the US, the E.U. and Hong Kong SAR, China.",
     "We keep logs for thirty (30) days and reply within 15 business days; children under 13 years old.",
     "Please contact us via e-mail. Write to us at privacy@example.com or dpo@example.co.uk.",
+    "WE DO NOT SELL YOUR PERSONAL DATA. WE MAY SHARE YOUR LOCATION WITH ADVERTISING PARTNERS.",
+    "You Have The Right To Request Deletion Of Your Account; We Will Respond Within 30 Days.",
 ]
 
 
@@ -181,3 +183,16 @@ def test_negator_and_clause_words_cover_their_patterns() -> None:
                 assert i in negators, text[r.start:r.end]
             if match._CLAUSE_LOWER.search(low, r.start, r.end):
                 assert i in clauses, text[r.start:r.end]
+
+
+def test_lower_case_variant_only_for_fully_case_insensitive_patterns() -> None:
+    text = "We Collect your E-Mail Address and READ_CONTACTS."
+    low = text.lower()
+    pattern = re.compile(r"\b(?:e-?mail)\s+address(?:es)?\b", re.IGNORECASE)
+    variant = lower_variant(pattern)
+    assert variant is not None and not variant.flags & re.IGNORECASE
+    assert [m.span() for m in variant.finditer(low)] == [m.span() for m in pattern.finditer(text)] == [(16, 30)]
+    assert lower_variant(re.compile(r"(?-i:READ_CONTACTS)", re.IGNORECASE)) is None
+    assert lower_variant(re.compile(r"\b[A-Z]{2,}\b", re.IGNORECASE)) is None
+    assert lower_variant(re.compile(r"address")) is None  # already case-sensitive
+    assert lower_variant(re.compile(r"\Saddress\W", re.IGNORECASE)) is not None  # escapes are not letters

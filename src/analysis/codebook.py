@@ -366,6 +366,22 @@ def _boundary_next(rest: list[Any], final_after: bool) -> bool:
     return False
 
 
+_ESCAPE = re.compile(r"\\.")
+
+
+@lru_cache(maxsize=4096)
+def lower_variant(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The same pattern without IGNORECASE, to run on the lower-cased text (same offsets):
+    several times faster, and equal to case-insensitive matching except for a few letters
+    that case-fold specially (dotless ı, long ſ, some Greek variants). None when the pattern
+    is case-sensitive in part (``(?-i:US)``) or names upper-case letters (``[A-Z]``)."""
+    if not pattern.flags & re.IGNORECASE or "(?-i" in pattern.pattern:
+        return None
+    if any(ch.isupper() for ch in _ESCAPE.sub("", pattern.pattern)):
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
 def _parts(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], TriggerAlternatives | None], ...]:
     """Split a compiled alternation of codebook patterns back into its parts, each with
     its own required trigger sets, so a sentence is only searched with the parts it can match."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .codebook import Codebook, CodeRule, Context
+from .codebook import Codebook, CodeRule, Context, lower_variant
 from .prefilter import TriggerIndex
 from .segment import KIND_HEADING, Segment
 
@@ -83,8 +83,12 @@ def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: in
     (and the span states no exception), else None. ``low``: ``text.lower()`` if it keeps
     offsets; ``negation=False`` skips the negation check (the caller knows there is no negator)."""
     negated = found = False
-    for m in ctx.pattern.finditer(text, start, end):
-        if ctx.not_after is not None and ctx.not_after.search(text, max(start, m.start() - 60), m.start()):
+    pattern, not_after, src = ctx.pattern, ctx.not_after, text
+    if low is not None and lower_variant(pattern) is not None and (
+            not_after is None or lower_variant(not_after) is not None):
+        pattern, not_after, src = lower_variant(pattern), not_after and lower_variant(not_after), low
+    for m in pattern.finditer(src, start, end):
+        if not_after is not None and not_after.search(src, max(start, m.start() - 60), m.start()):
             continue
         found = True
         if ctx.negatable and negation and negated_before(text if low is None else low, start, m.start(),
@@ -158,9 +162,8 @@ class _Memo:
             return None  # the row holds none of the context's required words
         key = (ctx.name, start, end)
         if key not in self._states:
-            low = self.low if self.may_negate(i) else None  # no negator: skip the negation check
-            self._states[key] = context_state(ctx, self.book.exception, self.text, start, end, low,
-                                              negation=low is not None or self.low is None)
+            self._states[key] = context_state(ctx, self.book.exception, self.text, start, end, self.low,
+                                              negation=self.may_negate(i))
         return self._states[key]
 
     def has_exception(self, i: int) -> bool:
@@ -201,6 +204,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
                 index: TriggerIndex | None = None) -> list[Finding]:
     """All (code, sentence) findings of a segmented text, in codebook order then text order."""
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
+    low = index.low
     out: list[Finding] = []
     found = index.candidates(book.triggers)
     n_parts = sum(len(rule.parts) for rule in book.rules)
@@ -211,18 +215,22 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
         hits: dict[int, list[tuple[int, int]]] = {}
         skip_headings = rule.dimension != "practice"
         for (part, _), rows_of_part in zip(rule.parts, candidates):
+            lower = lower_variant(part) if low is not None and rows_of_part else None
+            pattern, src = (part, text) if lower is None else (lower, low)
             for i in rows_of_part:
                 row = rows[i]
                 if skip_headings and row.kind == KIND_HEADING:
                     continue
-                for m in part.finditer(text, row.start, row.end):
+                for m in pattern.finditer(src, row.start, row.end):
                     if m.end() > m.start():
                         hits.setdefault(i, []).append((m.start(), m.end()))
         may_exclude_set = set(may_exclude) if rule.exclude is not None and hits else ()
         for i in sorted(hits):
             row, spans = rows[i], sorted(set(hits[i]))
             if rule.exclude is not None and i in may_exclude_set:
-                vetoes = [(m.start(), m.end()) for m in rule.exclude.finditer(text, row.start, row.end)]
+                lower = lower_variant(rule.exclude) if low is not None else None
+                exclude, src = (rule.exclude, text) if lower is None else (lower, low)
+                vetoes = [(m.start(), m.end()) for m in exclude.finditer(src, row.start, row.end)]
                 spans = [h for h in spans if not any(a < h[1] and h[0] < b for a, b in vetoes)]
             if any(_accept(rule, memo, i, h) for h in spans):
                 out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
