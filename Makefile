@@ -15,7 +15,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: install extract notebooks html report test test-unit test-notebooks test-browser lab bench clean
+.PHONY: install extract notebooks html report test test-unit test-notebooks test-browser lab bench profile clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; run make PYTHON=/path/to/python3.11" >&2; exit 2; }
@@ -57,6 +57,9 @@ lab: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py
+
+profile: install
+	$(BIN)/python benchmarks/profile_stages.py
 
 clean:
 	rm -rf $(VENV) reports/screenshots
