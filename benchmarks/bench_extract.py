@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -37,19 +38,24 @@ def paragraphs() -> list[str]:
     return out
 
 
-def build_corpus(n: int, directory: Path, seed: int = 0) -> int:
-    """Write ``n`` synthetic policies of ~20 KB; return the total size in bytes."""
+def synthetic_policies(n: int, seed: int = 0) -> Iterator[str]:
+    """``n`` synthetic policies of ~20 KB, each made of paragraphs drawn at random."""
     rng = random.Random(seed)
     paras = paragraphs()
-    directory.mkdir(parents=True, exist_ok=True)
-    total = 0
-    for i in range(n):
+    for _ in range(n):
         parts, size = [], 0
         while size < TARGET_BYTES:
             p = rng.choice(paras)
             parts.append(p)
             size += len(p.encode("utf-8")) + 2
-        data = "\n\n".join(parts) + "\n"
+        yield "\n\n".join(parts) + "\n"
+
+
+def build_corpus(n: int, directory: Path, seed: int = 0) -> int:
+    """Write ``n`` synthetic policies of ~20 KB; return the total size in bytes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i, data in enumerate(synthetic_policies(n, seed)):
         (directory / f"synthetic_{i:05d}.txt").write_text(data, encoding="utf-8")
         total += len(data.encode("utf-8"))
     return total

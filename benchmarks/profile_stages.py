@@ -11,7 +11,6 @@ policy (the best pass is the least disturbed by other work on the machine).
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_extract import TARGET_BYTES, paragraphs  # noqa: E402
+from bench_extract import synthetic_policies  # noqa: E402
 
 from analysis.codebook import load_codebook  # noqa: E402
 from analysis.facts import extract_facts  # noqa: E402
@@ -29,28 +28,13 @@ from analysis.prefilter import TriggerIndex  # noqa: E402
 from analysis.segment import segment  # noqa: E402
 
 
-def synthetic_texts(n: int, seed: int = 0) -> list[str]:
-    """``n`` synthetic policies built like the benchmark corpus."""
-    rng = random.Random(seed)
-    paras = paragraphs()
-    out = []
-    for _ in range(n):
-        parts, size = [], 0
-        while size < TARGET_BYTES:
-            p = rng.choice(paras)
-            parts.append(p)
-            size += len(p.encode("utf-8")) + 2
-        out.append("\n\n".join(parts) + "\n")
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     """Time every stage; print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--policies", type=int, default=200)
     parser.add_argument("--passes", type=int, default=5)
     args = parser.parse_args(argv)
-    texts = synthetic_texts(args.policies)
+    texts = list(synthetic_policies(args.policies))
     book = load_codebook()
     rows = [segment(t) for t in texts]
     index = [TriggerIndex(lowered(t), r) for t, r in zip(texts, rows)]
