@@ -179,9 +179,9 @@ def test_negator_and_clause_words_cover_their_patterns() -> None:
         negators = match._rows_with(index, match.NEGATOR_WORDS, ("n't", "n’t"))
         clauses = match._rows_with(index, match.CLAUSE_WORDS, (";", ":"))
         for i, r in enumerate(rows):
-            if match._NEGATOR[1].search(low, r.start, r.end):
+            if lower_variant(match._NEGATOR).search(low, r.start, r.end):
                 assert i in negators, text[r.start:r.end]
-            if match._CLAUSE_LOWER.search(low, r.start, r.end):
+            if lower_variant(match._CLAUSE).search(low, r.start, r.end):
                 assert i in clauses, text[r.start:r.end]
 
 

@@ -25,8 +25,7 @@ from .codebook import Codebook, CodeRule, Context, lower_variant
 from .prefilter import TriggerIndex
 from .segment import KIND_HEADING, Segment
 
-_CLAUSE_SRC = r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b"
-_CLAUSE = re.compile(_CLAUSE_SRC, re.IGNORECASE)
+_CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
 
 
 class Finding(NamedTuple):
@@ -45,17 +44,12 @@ def lowered(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
-_NEGATOR_SRC = (
+_NEGATOR = re.compile(
     r"(?:(?<!whether or )\bnot\b(?!\s+(?:limited|only|just|necessarily|exhaustive|restricted|exclusively))"
-    r"|\bno\b(?!\s+(?:later|less|more|matter|longer\s+than))|\b(?:never|neither|nor|cannot)\b|n[’']t\b)")
-_CONDITIONAL_SRC = r"\b(?:if|unless|should|in\s+case|whether)\s+(?:[\w’']+\s+){0,3}$"
-_BOUNDARY_SRC = r"[;:.!?]|\b(?:but|however|whereas|although|though|and\s+(?:we|you|it|they))\b"
-# Each pattern twice: case-insensitive for any text, and lower-case only for the lower-cased
-# text (same offsets, see lowered()), where matching is several times faster.
-_NEGATOR = (re.compile(_NEGATOR_SRC, re.IGNORECASE), re.compile(_NEGATOR_SRC))
-_CONDITIONAL = (re.compile(_CONDITIONAL_SRC, re.IGNORECASE), re.compile(_CONDITIONAL_SRC))
-_BOUNDARY = (re.compile(_BOUNDARY_SRC, re.IGNORECASE), re.compile(_BOUNDARY_SRC))
-_CLAUSE_LOWER = re.compile(_CLAUSE_SRC)
+    r"|\bno\b(?!\s+(?:later|less|more|matter|longer\s+than))|\b(?:never|neither|nor|cannot)\b|n[’']t\b)",
+    re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\b(?:if|unless|should|in\s+case|whether)\s+(?:[\w’']+\s+){0,3}$", re.IGNORECASE)
+_BOUNDARY = re.compile(r"[;:.!?]|\b(?:but|however|whereas|although|though|and\s+(?:we|you|it|they))\b", re.IGNORECASE)
 PHRASE_NEGATION_WORDS = 12
 VERB_NEGATION_WORDS = 10
 
@@ -63,18 +57,25 @@ VERB_NEGATION_WORDS = 10
 def negated_before(text: str, start: int, pos: int, max_words: int, is_lower: bool = False) -> bool:
     """True if a negator stands at most ``max_words`` words before ``pos`` (within
     ``text[start:pos]``, no clause boundary in between) and is not part of a condition
-    such as "if you do not provide ...". ``is_lower``: ``text`` is already lower case."""
+    such as "if you do not provide ...". ``is_lower``: ``text`` is the lower-cased text, so
+    the faster case-sensitive variants of the patterns apply (see ``lower_variant``)."""
+    negator, boundary, conditional = (_for(p, is_lower) for p in (_NEGATOR, _BOUNDARY, _CONDITIONAL))
     window = text[max(start, pos - 12 * (max_words + 2)):pos]
     last = None
-    for last in _NEGATOR[is_lower].finditer(window):
+    for last in negator.finditer(window):
         pass
     if last is None:
         return False
     tail = window[last.end():]
-    if len(tail.split()) > max_words or _BOUNDARY[is_lower].search(tail):
+    if len(tail.split()) > max_words or boundary.search(tail):
         return False
     negator_at = pos - len(window) + last.start()
-    return not _CONDITIONAL[is_lower].search(text[max(start, negator_at - 40):negator_at])
+    return not conditional.search(text[max(start, negator_at - 40):negator_at])
+
+
+def _for(pattern: re.Pattern[str], is_lower: bool) -> re.Pattern[str]:
+    """``pattern``, or its faster variant for the lower-cased text."""
+    return (lower_variant(pattern) or pattern) if is_lower else pattern
 
 
 def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: int, end: int,
@@ -145,7 +146,7 @@ class _Memo:
         if marks is None and self._clause_rows is not None and i not in self._clause_rows:
             marks = self._clauses[i] = []
         if marks is None:
-            clause, src = (_CLAUSE, self.text) if self.low is None else (_CLAUSE_LOWER, self.low)
+            clause, src = (_CLAUSE, self.text) if self.low is None else (_for(_CLAUSE, True), self.low)
             marks = self._clauses[i] = [m.span() for m in clause.finditer(src, row.start, row.end)]
         a, b = row.start, row.end
         for start, end in marks:
