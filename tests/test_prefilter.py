@@ -196,3 +196,5 @@ def test_lower_case_variant_only_for_fully_case_insensitive_patterns() -> None:
     assert lower_variant(re.compile(r"\b[A-Z]{2,}\b", re.IGNORECASE)) is None
     assert lower_variant(re.compile(r"address")) is None  # already case-sensitive
     assert lower_variant(re.compile(r"\Saddress\W", re.IGNORECASE)) is not None  # escapes are not letters
+    assert lower_variant(re.compile(r"\x41ddress", re.IGNORECASE)) is None  # \x41 is "A"
+    assert lower_variant(re.compile(r"user[\x27’]s\.", re.IGNORECASE)) is not None  # an apostrophe

@@ -366,7 +366,16 @@ def _boundary_next(rest: list[Any], final_after: bool) -> bool:
     return False
 
 
-_ESCAPE = re.compile(r"\\.")
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_SAFE_ESCAPES = frozenset("bBsSwWdDAZntrfv")  # classes, anchors, control characters: no letter of their own
+
+
+def _uncased_escape(escape: str) -> bool:
+    """True for an escape that stands for no cased letter (``\\s``, ``\\.``, ``\\x27``)."""
+    if len(escape) > 1:  # \xHH, \uHHHH, \UHHHHHHHH
+        ch = chr(int(escape[1:], 16))
+        return ch.lower() == ch.upper()
+    return not escape.isalnum() or escape in _SAFE_ESCAPES
 
 
 @lru_cache(maxsize=4096)
@@ -374,11 +383,14 @@ def lower_variant(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """The same pattern without IGNORECASE, to run on the lower-cased text (same offsets):
     several times faster, and equal to case-insensitive matching except for a few letters
     that case-fold specially (dotless ı, long ſ, some Greek variants). None when the pattern
-    is case-sensitive in part (``(?-i:US)``) or names upper-case letters (``[A-Z]``)."""
+    is case-sensitive in part (``(?-i:US)``), names upper-case letters (``[A-Z]``) or
+    spells characters as escapes (``\\x41``)."""
     if not pattern.flags & re.IGNORECASE or "(?-i" in pattern.pattern:
         return None
     if any(ch.isupper() for ch in _ESCAPE.sub("", pattern.pattern)):
         return None
+    if not all(map(_uncased_escape, _ESCAPE.findall(pattern.pattern))):
+        return None  # \x41, \N{...}, back-references: leave them to IGNORECASE
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
