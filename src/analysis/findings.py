@@ -240,19 +240,19 @@ def _listed(values: pd.Series) -> tuple[int, str]:
 
 def children(facts: pd.DataFrame) -> str:
     """Stated age thresholds for children."""
-    ages = tables.fact_summary(facts, "child_age", empty="")
-    n, listed = _listed(ages)
-    if n == 0:
-        return "No policy states an age threshold for children."
-    verb = "states" if n == 1 else "state"
-    return f"{number(n).capitalize()} of {number(len(ages))} policies {verb} an age threshold for children ({listed})."
+    return _policies_stating(tables.fact_summary(facts, "child_age", empty=""), ("states", "state"),
+                             "an age threshold for children", "No policy states an age threshold for children.")
 
 
 def storage(facts: pd.DataFrame) -> str:
     """Countries where data is said to be stored."""
-    c = tables.fact_summary(facts, "storage_country", empty="")
-    n, listed = _listed(c)
+    return _policies_stating(tables.fact_summary(facts, "storage_country", empty=""), ("names", "name"),
+                             "storage or processing countries", "No policy names a country where data is stored.")
+
+
+def _policies_stating(values: pd.Series, verbs: tuple[str, str], what: str, none: str) -> str:
+    """"Two of five policies state <what> (Vendor: value; ...)." or ``none`` if no vendor has a value."""
+    n, listed = _listed(values)
     if n == 0:
-        return "No policy names a country where data is stored."
-    verb = "names" if n == 1 else "name"
-    return f"{number(n).capitalize()} of {number(len(c))} policies {verb} storage or processing countries ({listed})."
+        return none
+    return f"{number(n).capitalize()} of {number(len(values))} policies {verbs[n != 1]} {what} ({listed})."
