@@ -89,6 +89,14 @@ class Codebook:
     #: (see :mod:`analysis.prefilter`)
     triggers: TriggerTable = field(compare=False, repr=False)
 
+    def split_candidates(self, found: list[list[int]]) -> tuple[list[list[int]], list[list[int]], dict[str, list[int]]]:
+        """Split ``TriggerIndex.candidates(self.triggers)`` into the candidate rows of each
+        rule part (flat, in rule order), of each rule's exclude pattern, and of each context."""
+        n_parts = sum(len(rule.parts) for rule in self.rules)
+        n_rules = len(self.rules)
+        return (found[:n_parts], found[n_parts:n_parts + n_rules],
+                dict(zip(sorted(self.contexts), found[n_parts + n_rules:])))
+
 
 def _nested_unbounded(tree: Any, inside: bool = False) -> bool:
     """True if an unbounded repeat contains another unbounded repeat (e.g. ``(a+)+``)."""

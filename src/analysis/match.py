@@ -207,11 +207,9 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     low = index.low
     out: list[Finding] = []
-    found = index.candidates(book.triggers)
-    n_parts = sum(len(rule.parts) for rule in book.rules)
-    candidates = iter(found[:n_parts])
-    exclude_rows = found[n_parts:n_parts + len(book.rules)]
-    memo = _Memo(text, rows, book, index, dict(zip(sorted(book.contexts), found[n_parts + len(book.rules):])))
+    part_rows, exclude_rows, context_rows = book.split_candidates(index.candidates(book.triggers))
+    candidates = iter(part_rows)
+    memo = _Memo(text, rows, book, index, context_rows)
     for rule, may_exclude in zip(book.rules, exclude_rows):
         hits: dict[int, list[tuple[int, int]]] = {}
         skip_headings = rule.dimension != "practice"
