@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     stages: dict[str, Callable[[], object]] = {
         "segmentation": lambda: [segment(t) for t in texts],
         "word index": lambda: [TriggerIndex(lowered(t), r) for t, r in zip(texts, rows)],
-        "candidate rows (prefilter)": lambda: [ix.candidates(book.triggers) for ix in index],
+        "candidate rows (prefilter)": lambda: [ix.masks(book.triggers) for ix in index],
         "codebook matching (incl. candidate rows)": lambda: [
             match_rules(t, r, book, index=ix) for t, r, ix in zip(texts, rows, index)],
         "facts": lambda: [extract_facts(t, r, index=ix) for t, r, ix in zip(texts, rows, index)],

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -31,6 +31,8 @@ from .errors import CodebookError
 from .paths import CODEBOOK_PATH, TAXONOMY_PATH
 from .places import country_pattern
 from .prefilter import ANCHOR, FINAL, TriggerAlternatives, TriggerSets, TriggerTable
+
+_T = TypeVar("_T")
 
 try:  # Python 3.11+: the regex parser lives in re._parser
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -89,9 +91,10 @@ class Codebook:
     #: (see :mod:`analysis.prefilter`)
     triggers: TriggerTable = field(compare=False, repr=False)
 
-    def split_candidates(self, found: list[list[int]]) -> tuple[list[list[int]], list[list[int]], dict[str, list[int]]]:
-        """Split ``TriggerIndex.candidates(self.triggers)`` into the candidate rows of each
-        rule part (flat, in rule order), of each rule's exclude pattern, and of each context."""
+    def split_candidates(self, found: list[_T]) -> tuple[list[_T], list[_T], dict[str, _T]]:
+        """Split ``TriggerIndex.masks(self.triggers)`` (or ``.candidates``) into the candidate
+        rows of each rule part (flat, in rule order), of each rule's exclude pattern, and of
+        each context."""
         n_parts = sum(len(rule.parts) for rule in self.rules)
         n_rules = len(self.rules)
         return (found[:n_parts], found[n_parts:n_parts + n_rules],

@@ -30,7 +30,7 @@ from .errors import CodebookError
 from .paths import ORGANISATIONS_PATH
 from .places import COUNTRIES
 from .match import lowered
-from .prefilter import ANCHOR, TriggerAlternatives, TriggerIndex, TriggerTable
+from .prefilter import ANCHOR, TriggerAlternatives, TriggerIndex, TriggerTable, rows_of
 from .segment import KIND_HEADING, Segment, announced_lists_without_items
 
 MONTHS = {m: i for i, m in enumerate(
@@ -166,53 +166,56 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
     """Find the concrete facts of a segmented policy, in document order per field."""
     orgs = load_organisations() if orgs is None else orgs
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
-    found = index.candidates(_trigger_table(orgs))
-    cand = {rx: set(rows) for rx, rows in zip(_SCANNED, found)}
+    found = index.masks(_trigger_table(orgs))  # row bitmasks, bit i for row i
+    cand = dict(zip(_SCANNED, found))
     org_rows = found[len(_SCANNED):]
-    cand[_DATE_CUE] |= {i for i, r in enumerate(rows[:5])}
+    cand[_DATE_CUE] |= (1 << min(5, len(rows))) - 1  # the first rows may date the policy without a cue
     out: list[Fact] = []
     date_found = False
-    for i in sorted(set().union(*(cand[rx] for rx in _CUES), cand[_EMAIL])):
+    scanned = cand[_EMAIL]
+    for rx in _CUES:
+        scanned |= cand[rx]
+    for i in rows_of(scanned):
         r = rows[i]
         s = text[r.start:r.end]
         add = lambda field, value: out.append(Fact(field, value, r.sentence_id, r.start, r.end))  # noqa: E731
-        if not date_found and i in cand[_DATE_CUE] and i in cand[_DATE]:
+        if not date_found and cand[_DATE_CUE] >> i & 1 and cand[_DATE] >> i & 1:
             m = _DATE.search(s)
             if m and (_DATE_CUE.search(s) or r.sentence_id < 5):
                 add("policy_date", _iso(m))
                 date_found = True
-        if i in cand[_CHILD] and i in cand[_AGE] and _CHILD.search(s):
+        if cand[_CHILD] >> i & 1 and cand[_AGE] >> i & 1 and _CHILD.search(s):
             for m in _AGE.finditer(s):
                 age = m.group("a") or m.group("b") or m.group("c")
                 if 6 <= int(age) <= 21 and not _AGE_CONTEXT_EXCLUDE.search(s):
                     add("child_age", str(int(age)))
-        if i in cand[_EMAIL]:
+        if cand[_EMAIL] >> i & 1:
             for m in _EMAIL.finditer(s):
                 add("contact_email", m.group(0).lower())
-        if i in cand[_STORAGE_CUE] and i in cand[_COUNTRY] and _STORAGE_CUE.search(s):
+        if cand[_STORAGE_CUE] >> i & 1 and cand[_COUNTRY] >> i & 1 and _STORAGE_CUE.search(s):
             seen = set()
             for m in _COUNTRY.finditer(s):
                 name = next(COUNTRIES[int(k[1:])][0] for k, v in m.groupdict().items() if v)
                 if name not in seen and _near_storage(s, m.start()):
                     seen.add(name)
                     add("storage_country", name)
-        if i in cand[_RESPONSE_CUE] and _RESPONSE_CUE.search(s):
-            for m in _PERIOD.finditer(s) if i in cand[_PERIOD] else ():
+        if cand[_RESPONSE_CUE] >> i & 1 and _RESPONSE_CUE.search(s):
+            for m in _PERIOD.finditer(s) if cand[_PERIOD] >> i & 1 else ():
                 if _WITHIN_BEFORE.search(s[max(0, m.start() - 20):m.start()]):
                     add("response_time", _period(m))
-        elif i in cand[_RETENTION_CUE] and _RETENTION_CUE.search(s):
-            for m in _PERIOD.finditer(s) if i in cand[_PERIOD] else ():
+        elif cand[_RETENTION_CUE] >> i & 1 and _RETENTION_CUE.search(s):
+            for m in _PERIOD.finditer(s) if cand[_PERIOD] >> i & 1 else ():
                 if not _AGE_NEAR.search(s[max(0, m.start() - 25):m.end() + 10]):
                     add("retention_period", _period(m))
-        if i in cand[_BLANK_CONTACT] and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
+        if cand[_BLANK_CONTACT] >> i & 1 and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
             add("defect.blank_contact", "contact address left blank")
-    for org, rows_of_org in zip(orgs, org_rows):
-        for i in rows_of_org:
+    for org, mask in zip(orgs, org_rows):
+        for i in rows_of(mask):
             r = rows[i]
             if org.pattern.search(text, r.start, r.end):
                 out.append(Fact("organisation", f"{org.name}|{org.recipient}", r.sentence_id, r.start, r.end))
     if not any(f.field == "contact_email" for f in out):
-        for r in (rows[i] for i in sorted(cand[_EMAIL_REFERENCE])):
+        for r in (rows[i] for i in rows_of(cand[_EMAIL_REFERENCE])):
             if r.kind != KIND_HEADING and _EMAIL_REFERENCE.search(text, r.start, r.end):
                 out.append(Fact("defect.blank_contact", "refers to an e-mail address but the policy gives none",
                                 r.sentence_id, r.start, r.end))

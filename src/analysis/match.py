@@ -22,7 +22,7 @@ import re
 from typing import NamedTuple
 
 from .codebook import Codebook, CodeRule, Context, lower_variant
-from .prefilter import TriggerIndex
+from .prefilter import TriggerIndex, rows_of
 from .segment import KIND_HEADING, Segment
 
 _CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
@@ -108,13 +108,13 @@ NEGATOR_WORDS = ("not", "no", "never", "neither", "nor", "cannot")
 CLAUSE_WORDS = ("but", "however", "whereas", "while")
 
 
-def _rows_with(index: TriggerIndex, words: tuple[str, ...], substrings: tuple[str, ...] = ()) -> set[int] | None:
-    """Rows holding one of ``words`` (as a whole word) or ``substrings``; None if unknown."""
+def _rows_with(index: TriggerIndex, words: tuple[str, ...], substrings: tuple[str, ...] = ()) -> int | None:
+    """Bitmask of the rows holding one of ``words`` (as a whole word) or ``substrings``; None if unknown."""
     if index.low is None:
         return None
-    out: set[int] = set()
+    out = 0
     for w in words:
-        out |= index.words.get(w, set())
+        out |= index.words.get(w, 0)
     for sub in substrings:
         out |= index.find(sub)
     return out
@@ -125,7 +125,7 @@ class _Memo:
     an un-negated collection verb in it? where are its clause boundaries?)."""
 
     def __init__(self, text: str, rows: list[Segment], book: Codebook, index: TriggerIndex,
-                 context_rows: dict[str, list[int]]) -> None:
+                 context_rows: dict[str, int]) -> None:
         self.text, self.rows, self.book = text, rows, book
         self.low = index.low
         self._clauses: dict[int, list[tuple[int, int]]] = {}
@@ -133,17 +133,17 @@ class _Memo:
         self._exceptions: dict[int, bool] = {}
         self._clause_rows = _rows_with(index, CLAUSE_WORDS, (";", ":"))
         self._negator_rows = _rows_with(index, NEGATOR_WORDS, ("n't", "n’t"))
-        self._context_rows = {name: set(found) for name, found in context_rows.items()}
+        self._context_rows = context_rows  # context name -> bitmask of the rows that may hold it
 
     def may_negate(self, i: int) -> bool:
         """False if row ``i`` holds no negator word at all."""
-        return self._negator_rows is None or i in self._negator_rows
+        return self._negator_rows is None or bool(self._negator_rows >> i & 1)
 
     def clause_bounds(self, i: int, pos: int) -> tuple[int, int]:
         """The clause of row ``i`` (split at ``;``, ``:``, "but", "however"...) holding ``pos``."""
         row = self.rows[i]
         marks = self._clauses.get(i)
-        if marks is None and self._clause_rows is not None and i not in self._clause_rows:
+        if marks is None and self._clause_rows is not None and not self._clause_rows >> i & 1:
             marks = self._clauses[i] = []
         if marks is None:
             clause, src = (_CLAUSE, self.text) if self.low is None else (_for(_CLAUSE, True), self.low)
@@ -159,7 +159,7 @@ class _Memo:
 
     def state(self, ctx: Context, i: int, start: int, end: int) -> str | None:
         """:func:`context_state` of ``text[start:end]`` (a span of row ``i``), computed once per span."""
-        if i not in self._context_rows[ctx.name]:
+        if not self._context_rows[ctx.name] >> i & 1:
             return None  # the row holds none of the context's required words
         key = (ctx.name, start, end)
         if key not in self._states:
@@ -207,26 +207,27 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     low = index.low
     out: list[Finding] = []
-    part_rows, exclude_rows, context_rows = book.split_candidates(index.candidates(book.triggers))
+    part_rows, exclude_rows, context_rows = book.split_candidates(index.masks(book.triggers))
     candidates = iter(part_rows)
     memo = _Memo(text, rows, book, index, context_rows)
     for rule, may_exclude in zip(book.rules, exclude_rows):
         hits: dict[int, list[tuple[int, int]]] = {}
         skip_headings = rule.dimension != "practice"
-        for (part, _), rows_of_part in zip(rule.parts, candidates):
-            lower = lower_variant(part) if low is not None and rows_of_part else None
+        for (part, _), mask in zip(rule.parts, candidates):
+            if not mask:
+                continue
+            lower = lower_variant(part) if low is not None else None
             pattern, src = (part, text) if lower is None else (lower, low)
-            for i in rows_of_part:
+            for i in rows_of(mask):
                 row = rows[i]
                 if skip_headings and row.kind == KIND_HEADING:
                     continue
                 for m in pattern.finditer(src, row.start, row.end):
                     if m.end() > m.start():
                         hits.setdefault(i, []).append((m.start(), m.end()))
-        may_exclude_set = set(may_exclude) if rule.exclude is not None and hits else ()
         for i in sorted(hits):
             row, spans = rows[i], sorted(set(hits[i]))
-            if rule.exclude is not None and i in may_exclude_set:
+            if rule.exclude is not None and may_exclude >> i & 1:
                 lower = lower_variant(rule.exclude) if low is not None else None
                 exclude, src = (rule.exclude, text) if lower is None else (lower, low)
                 vetoes = [(m.start(), m.end()) for m in exclude.finditer(src, row.start, row.end)]

@@ -105,82 +105,80 @@ class TriggerTable:
         return hit
 
 
+def rows_of(mask: int) -> list[int]:
+    """The row numbers set in a row bitmask (bit ``i`` stands for row ``i``), ascending."""
+    if not mask:
+        return []
+    return [i for i, bit in enumerate(bin(mask)[:1:-1]) if bit == "1"]
+
+
 class TriggerIndex:
     """The words of one lower-cased text and the rows they occur in.
 
     Built once per document and shared by the codebook rules and the fact finders, which
-    ask it for the candidate rows of every pattern of a :class:`TriggerTable`.
+    ask it for the candidate rows of every pattern of a :class:`TriggerTable`. Sets of
+    rows are bitmasks (bit ``i`` for row ``i``; :func:`rows_of` lists them): a union or
+    an intersection of two is then one integer operation.
     ``low`` is None when lower-casing would shift offsets; then every row is a candidate.
     """
 
     def __init__(self, low: str | None, rows: list[Segment]) -> None:
         self.low, self.rows = low, rows
         self.starts = [r.start for r in rows]
-        self.words: dict[str, set[int]] = {}
+        self.every = (1 << len(rows)) - 1
+        self.words: dict[str, int] = {}  # word -> bitmask of the rows holding it
         if low is not None:
             words = self.words
-            findall = _WORD.findall
+            get, findall = words.get, _WORD.findall
             for i, r in enumerate(rows):
+                bit = 1 << i
                 for w in findall(low, r.start, r.end):
-                    if w in words:
-                        words[w].add(i)
-                    else:
-                        words[w] = {i}
+                    words[w] = get(w, 0) | bit
 
-    def find(self, t: str) -> set[int]:
-        """Rows whose lower-cased text contains ``t`` (empty if the text could not be lower-cased)."""
-        found: set[int] = set()
+    def find(self, t: str) -> int:
+        """Bitmask of the rows whose lower-cased text contains ``t`` (0 if the text could not be lower-cased)."""
+        found = 0
         low, rows, starts = self.low, self.rows, self.starts
         pos = low.find(t) if low is not None else -1
         while pos != -1:
             i = bisect_right(starts, pos) - 1
             if i >= 0 and pos < rows[i].end:
-                found.add(i)
+                found |= 1 << i
                 pos = low.find(t, rows[i].end)
             else:
                 pos = low.find(t, pos + 1)
         return found
 
-    def candidates(self, table: TriggerTable) -> list[list[int]]:
-        """For each pattern of ``table``, the sorted rows that hold a literal of each of its sets."""
-        every = list(range(len(self.rows)))
+    def masks(self, table: TriggerTable) -> list[int]:
+        """For each pattern of ``table``, the bitmask of the rows that hold a literal of each of its sets."""
         if self.low is None:
-            return [every for _ in table.pattern_sets]
-        set_rows: list[set[int] | None] = [None] * table.n_sets
+            return [self.every for _ in table.pattern_sets]
+        set_rows = [0] * table.n_sets
         cache, word_sets = table._words, table.word_sets
         for w, rws in self.words.items():
             sids = cache.get(w)
             for sid in word_sets(w) if sids is None else sids:
-                cur = set_rows[sid]
-                if cur is None:
-                    set_rows[sid] = set(rws)
-                else:
-                    cur |= rws
+                set_rows[sid] |= rws
         for lit, tid in table.other:
             rws = self.find(lit)
             for sid in table.sets_of[tid] if rws else ():
-                cur = set_rows[sid]
-                if cur is None:
-                    set_rows[sid] = set(rws)
-                else:
-                    cur |= rws
-        out: list[list[int]] = []
+                set_rows[sid] |= rws
+        out: list[int] = []
         for alternatives in table.pattern_sets:
             if alternatives is None:
-                out.append(every)
+                out.append(self.every)
                 continue
-            rows: set[int] = set()
+            rows = 0
             for sids in alternatives:
-                found: set[int] | None = None
+                found = self.every
                 for sid in sids:
-                    rws = set_rows[sid]
-                    if not rws:
-                        found = None
-                        break
-                    found = set(rws) if found is None else found & rws
+                    found &= set_rows[sid]
                     if not found:
                         break
-                if found:
-                    rows |= found
-            out.append(sorted(rows))
+                rows |= found
+            out.append(rows)
         return out
+
+    def candidates(self, table: TriggerTable) -> list[list[int]]:
+        """For each pattern of ``table``, the sorted rows that hold a literal of each of its sets."""
+        return [rows_of(m) for m in self.masks(table)]
