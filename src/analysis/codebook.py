@@ -389,13 +389,32 @@ def _uncased_escape(escape: str) -> bool:
     return not escape.isalnum() or escape in _SAFE_ESCAPES
 
 
-@lru_cache(maxsize=4096)
+_LOWER_VARIANTS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+_LOWER_VARIANTS_LIMIT = 4096
+
+
 def lower_variant(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """The same pattern without IGNORECASE, to run on the lower-cased text (same offsets):
     several times faster, and equal to case-insensitive matching except for a few letters
     that case-fold specially (dotless ı, long ſ, some Greek variants). None when the pattern
     is case-sensitive in part (``(?-i:US)``), names upper-case letters (``[A-Z]``) or
-    spells characters as escapes (``\\x41``)."""
+    spells characters as escapes (``\\x41``).
+
+    Cached by the pattern's identity: hashing a compiled pattern hashes its whole program
+    (up to 2 µs for a long pattern), and the matcher asks for variants about 500
+    times per policy. The cache holds each pattern, so an identity is never reused while cached.
+    """
+    hit = _LOWER_VARIANTS.get(id(pattern))
+    if hit is not None and hit[0] is pattern:
+        return hit[1]
+    variant = _lower_variant(pattern)
+    if len(_LOWER_VARIANTS) >= _LOWER_VARIANTS_LIMIT:
+        _LOWER_VARIANTS.clear()
+    _LOWER_VARIANTS[id(pattern)] = (pattern, variant)
+    return variant
+
+
+def _lower_variant(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if not pattern.flags & re.IGNORECASE or "(?-i" in pattern.pattern:
         return None
     if any(ch.isupper() for ch in _ESCAPE.sub("", pattern.pattern)):

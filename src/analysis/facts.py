@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -68,15 +68,36 @@ _EMAIL_REFERENCE = re.compile(r"\b(?:contact|reach|write\s+to)\s+(?:\w+\s+){0,3}
                               r"e-?mail(?:\s+address)?\b", re.IGNORECASE)
 _WITHIN_BEFORE = re.compile(r"within\s+(?:\S+\s+){0,1}$", re.IGNORECASE)
 _AGE_NEAR = re.compile(r"\b(?:age|aged|under|over|old)\b", re.IGNORECASE)
-_CUES = (_DATE_CUE, _CHILD, _STORAGE_CUE, _RESPONSE_CUE, _RETENTION_CUE, _BLANK_CONTACT)
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
             "forty-five": 45, "fortyfive": 45, "sixty": 60, "ninety": 90}
 
 _COUNTRY = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(COUNTRIES)) + r")(?![\w-])", re.IGNORECASE)
-# Value patterns run only on rows that hold their required literals (a year, a unit of time...).
-_VALUES = (_DATE, _AGE, _PERIOD, _COUNTRY, _EMAIL_REFERENCE)
-_SCANNED = (*_CUES, *_VALUES, _EMAIL)
+
+
+class _Scanned(NamedTuple):
+    """One value per scanned pattern: the pattern itself (:data:`_SCANNED`), or the bitmask
+    of a document's rows that hold its required literals. The cues come first: a row is
+    only examined when it may hold a cue or an e-mail address; value patterns (a year, a
+    unit of time...) run only on rows that hold their own literals too. (A named tuple, not
+    a dict keyed by pattern: hashing a compiled pattern hashes its whole program.)"""
+
+    date_cue: Any
+    child: Any
+    storage_cue: Any
+    response_cue: Any
+    retention_cue: Any
+    blank_contact: Any
+    date: Any
+    age: Any
+    period: Any
+    country: Any
+    email_reference: Any
+    email: Any
+
+
+_SCANNED = _Scanned(_DATE_CUE, _CHILD, _STORAGE_CUE, _RESPONSE_CUE, _RETENTION_CUE, _BLANK_CONTACT,
+                    _DATE, _AGE, _PERIOD, _COUNTRY, _EMAIL_REFERENCE, _EMAIL)
 
 
 class Fact(NamedTuple):
@@ -167,47 +188,46 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
     orgs = load_organisations() if orgs is None else orgs
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     found = index.masks(_trigger_table(orgs))  # row bitmasks, bit i for row i
-    cand = dict(zip(_SCANNED, found))
+    cand = _Scanned(*found[:len(_SCANNED)])
     org_rows = found[len(_SCANNED):]
-    cand[_DATE_CUE] |= (1 << min(5, len(rows))) - 1  # the first rows may date the policy without a cue
+    date_cue = cand.date_cue | (1 << min(5, len(rows))) - 1  # the first rows may date the policy without a cue
     out: list[Fact] = []
     date_found = False
-    scanned = cand[_EMAIL]
-    for rx in _CUES:
-        scanned |= cand[rx]
+    scanned = (date_cue | cand.child | cand.storage_cue | cand.response_cue | cand.retention_cue
+               | cand.blank_contact | cand.email)
     for i in rows_of(scanned):
         r = rows[i]
         s = text[r.start:r.end]
         add = lambda field, value: out.append(Fact(field, value, r.sentence_id, r.start, r.end))  # noqa: E731
-        if not date_found and cand[_DATE_CUE] >> i & 1 and cand[_DATE] >> i & 1:
+        if not date_found and date_cue >> i & 1 and cand.date >> i & 1:
             m = _DATE.search(s)
             if m and (_DATE_CUE.search(s) or r.sentence_id < 5):
                 add("policy_date", _iso(m))
                 date_found = True
-        if cand[_CHILD] >> i & 1 and cand[_AGE] >> i & 1 and _CHILD.search(s):
+        if cand.child >> i & 1 and cand.age >> i & 1 and _CHILD.search(s):
             for m in _AGE.finditer(s):
                 age = m.group("a") or m.group("b") or m.group("c")
                 if 6 <= int(age) <= 21 and not _AGE_CONTEXT_EXCLUDE.search(s):
                     add("child_age", str(int(age)))
-        if cand[_EMAIL] >> i & 1:
+        if cand.email >> i & 1:
             for m in _EMAIL.finditer(s):
                 add("contact_email", m.group(0).lower())
-        if cand[_STORAGE_CUE] >> i & 1 and cand[_COUNTRY] >> i & 1 and _STORAGE_CUE.search(s):
+        if cand.storage_cue >> i & 1 and cand.country >> i & 1 and _STORAGE_CUE.search(s):
             seen = set()
             for m in _COUNTRY.finditer(s):
                 name = next(COUNTRIES[int(k[1:])][0] for k, v in m.groupdict().items() if v)
                 if name not in seen and _near_storage(s, m.start()):
                     seen.add(name)
                     add("storage_country", name)
-        if cand[_RESPONSE_CUE] >> i & 1 and _RESPONSE_CUE.search(s):
-            for m in _PERIOD.finditer(s) if cand[_PERIOD] >> i & 1 else ():
+        if cand.response_cue >> i & 1 and _RESPONSE_CUE.search(s):
+            for m in _PERIOD.finditer(s) if cand.period >> i & 1 else ():
                 if _WITHIN_BEFORE.search(s[max(0, m.start() - 20):m.start()]):
                     add("response_time", _period(m))
-        elif cand[_RETENTION_CUE] >> i & 1 and _RETENTION_CUE.search(s):
-            for m in _PERIOD.finditer(s) if cand[_PERIOD] >> i & 1 else ():
+        elif cand.retention_cue >> i & 1 and _RETENTION_CUE.search(s):
+            for m in _PERIOD.finditer(s) if cand.period >> i & 1 else ():
                 if not _AGE_NEAR.search(s[max(0, m.start() - 25):m.end() + 10]):
                     add("retention_period", _period(m))
-        if cand[_BLANK_CONTACT] >> i & 1 and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
+        if cand.blank_contact >> i & 1 and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
             add("defect.blank_contact", "contact address left blank")
     for org, mask in zip(orgs, org_rows):
         for i in rows_of(mask):
@@ -215,7 +235,7 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
             if org.pattern.search(text, r.start, r.end):
                 out.append(Fact("organisation", f"{org.name}|{org.recipient}", r.sentence_id, r.start, r.end))
     if not any(f.field == "contact_email" for f in out):
-        for r in (rows[i] for i in rows_of(cand[_EMAIL_REFERENCE])):
+        for r in (rows[i] for i in rows_of(cand.email_reference)):
             if r.kind != KIND_HEADING and _EMAIL_REFERENCE.search(text, r.start, r.end):
                 out.append(Fact("defect.blank_contact", "refers to an e-mail address but the policy gives none",
                                 r.sentence_id, r.start, r.end))

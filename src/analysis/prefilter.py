@@ -107,9 +107,12 @@ class TriggerTable:
 
 def rows_of(mask: int) -> list[int]:
     """The row numbers set in a row bitmask (bit ``i`` stands for row ``i``), ascending."""
-    if not mask:
-        return []
-    return [i for i, bit in enumerate(bin(mask)[:1:-1]) if bit == "1"]
+    out = []
+    while mask:  # one step per set bit: candidate masks are sparse
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 class TriggerIndex:
