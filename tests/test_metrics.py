@@ -6,8 +6,8 @@ import random
 import pytest
 import textstat
 
-from analysis.metrics import compute_metrics, count_hedges
-from analysis.readability import flesch, sentence_count, syllables
+from analysis.metrics import _WORD, compute_metrics, count_hedges, count_words
+from analysis.readability import flesch, sentence_count, syllables, token_counts
 from analysis.segment import segment
 
 from conftest import RAW_POLICIES
@@ -21,6 +21,8 @@ EDGE_TEXTS = [
     "Numbers 1,000.50 and 3.14 and e-mail foo@example.com, URLs https://example.com/a?b=c.",
     "UPPER CASE WORDS AND Mixed Case Words; ÄÖÜ éàè ñ İstanbul ß straße ﬁnance.",
     "Supercalifragilisticexpialidocious xylophonist zzzz qwrtp", "a\u00a0b\u2003c d e.",
+    "WE DON'T SELL IT. IT'S OURS; YOU'VE 'S 'T 'VE 'LL 'RE THEY'D O'BRIEN'S ROCK'N'ROLL.",
+    "Repeated words words words, repeated words words. Words-with-hyphens and co-op's 'tis.",
 ]
 
 
@@ -66,3 +68,8 @@ def test_metrics_count_words_sentences_and_hedges() -> None:
     assert (m.lists_without_items, m.blank_contacts) == (2, 1)
     assert m.hedges_per_1000_words == round(1000 * 3 / 14, 2)
     assert count_hedges("including but not limited to, such as") == 2
+
+
+def test_word_count_by_tokens_equals_the_word_pattern_over_the_whole_text() -> None:
+    for text in EDGE_TEXTS + _synthetic(10, seed=3):
+        assert count_words(token_counts(text)) == len(_WORD.findall(text)), text[:80]

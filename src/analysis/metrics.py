@@ -7,9 +7,10 @@ qualifiers that privacy-policy studies flag as lowering a policy's precision
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
-from .readability import flesch
+from .readability import flesch, token_counts
 from .segment import KIND_HEADING, KIND_LIST_ITEM, Segment
 
 WORDS_PER_MINUTE = 240
@@ -26,6 +27,8 @@ __doc__ = (__doc__ or "") + "\n" + ", ".join(f'"{t}"' for t in HEDGING_TERMS) + 
 _HEDGE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+")
                                             for t in sorted(HEDGING_TERMS, key=len, reverse=True)) + r")\b")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'\-][A-Za-z0-9]+)*")
+_CACHE_LIMIT = 200_000  # distinct tokens remembered before the word-count cache is reset
+_words_in_token: dict[str, int] = {}
 
 
 class Metrics(NamedTuple):
@@ -49,11 +52,28 @@ def count_hedges(text: str) -> int:
     return sum(1 for _ in _HEDGE.finditer(text.lower()))
 
 
+def count_words(tokens: Counter[str]) -> int:
+    """Number of words (``_WORD`` runs: letters and digits, joined by an apostrophe or a
+    hyphen) in a text, from its :func:`~analysis.readability.token_counts`. No run crosses
+    whitespace, so the count is a sum over the distinct tokens, each counted once (cached)."""
+    cache, total = _words_in_token, 0
+    for token, k in tokens.items():
+        n = cache.get(token)
+        if n is None:
+            n = len(_WORD.findall(token))
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[token] = n
+        total += n * k
+    return total
+
+
 def compute_metrics(text: str, rows: list[Segment], lists_without_items: int, blank_contacts: int) -> Metrics:
     """Compute the metrics of one policy from its text and segmentation."""
-    words = len(_WORD.findall(text))
+    tokens = token_counts(text)
+    words = count_words(tokens)
     hedges = count_hedges(text)
-    readability = flesch(text)
+    readability = flesch(text, tokens)
     return Metrics(
         words=words,
         sentences=sum(r.kind != KIND_HEADING for r in rows),

@@ -4,9 +4,10 @@ textstat counts syllables word by word (the CMU pronouncing dictionary, else pyp
 hyphenation points) and re-counts them for every new text, which made readability the
 slowest step of the pipeline (~14 ms of ~45 ms per 20 KB policy). This module applies
 textstat's own definitions (same dictionaries, same word and sentence splitting, same
-formulas) but remembers the syllable count of each word across documents, since policies
-share most of their vocabulary. ``tests/test_metrics.py`` checks that both give the same
-numbers on the raw policies, on synthetic policies and on edge cases.
+formulas) but works on each distinct whitespace-separated token of a text once and
+remembers its word and syllable count across documents, since policies share most of
+their vocabulary. ``tests/test_metrics.py`` checks that both give the same numbers on
+the raw policies, on synthetic policies and on edge cases.
 
 Definitions (textstat 0.7.8, ``lang="en_US"``):
 
@@ -22,6 +23,7 @@ Definitions (textstat 0.7.8, ``lang="en_US"``):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
 from textstat.backend.utils import get_cmudict, get_pyphen
@@ -32,6 +34,7 @@ _PUNCTUATION = re.compile(r"[^\w\s\']")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 _CACHE_LIMIT = 200_000  # distinct words remembered before the syllable cache is reset
 _syllable_cache: dict[str, int] = {}
+_token_cache: dict[str, tuple[int, int]] = {}  # token -> (is a word, syllables)
 
 
 class Readability(NamedTuple):
@@ -39,11 +42,6 @@ class Readability(NamedTuple):
 
     reading_ease: float
     grade: float
-
-
-def plain_words(text: str) -> list[str]:
-    """textstat's word list: punctuation (not contraction apostrophes) removed, split on space."""
-    return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
 
 
 def sentence_count(text: str) -> int:
@@ -59,9 +57,9 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 def _is_short(run: str) -> bool:
-    """``len(plain_words(run)) <= 2``, cheaply: removing punctuation never splits or joins
-    whitespace-separated tokens, and a token survives it exactly when it holds a word
-    character (a kept apostrophe is always followed by letters of its own token)."""
+    """True if ``run`` has at most two textstat words, cheaply: removing punctuation never
+    splits or joins whitespace-separated tokens, and a token survives it exactly when it
+    holds a word character (a kept apostrophe is always followed by letters of its own token)."""
     tokens = run.split()
     if len(tokens) <= 2:
         return True
@@ -89,18 +87,40 @@ def syllables(word: str) -> int:
     return n
 
 
-def flesch(text: str) -> Readability:
-    """Flesch Reading Ease and Flesch-Kincaid Grade of ``text``."""
-    words = plain_words(text)
-    n_words, n_sentences = len(words), sentence_count(text)
-    if not text or not n_words:
+def token_counts(text: str) -> Counter[str]:
+    """How often each whitespace-separated token occurs in ``text``."""
+    return Counter(text.split())
+
+
+def _token(token: str) -> tuple[int, int]:
+    """(1 if ``token`` is a word for textstat, its syllables): punctuation removal never
+    splits or joins whitespace-separated tokens, and the contraction-apostrophe rule only
+    looks at the characters after the apostrophe within its token, so a text's words and
+    syllables are sums over its tokens."""
+    word = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", token))
+    return (1, syllables(word.lower())) if word else (0, 0)
+
+
+def flesch(text: str, tokens: Counter[str] | None = None) -> Readability:
+    """Flesch Reading Ease and Flesch-Kincaid Grade of ``text`` (``tokens``: its
+    :func:`token_counts`, if already computed). Each distinct token is cleaned and its
+    syllables counted once, and remembered across documents."""
+    if not text:
         return Readability(0.0, 0.0)
-    sentence_length = n_words / n_sentences
-    cache = _syllable_cache
-    total = 0
-    for w in " ".join(words).lower().split():
-        n = cache.get(w)
-        total += syllables(w) if n is None else n
+    cache = _token_cache
+    n_words = total = 0
+    for token, k in (token_counts(text) if tokens is None else tokens).items():
+        info = cache.get(token)
+        if info is None:
+            info = _token(token)
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[token] = info
+        n_words += info[0] * k
+        total += info[1] * k
+    if not n_words:
+        return Readability(0.0, 0.0)
+    sentence_length = n_words / sentence_count(text)
     per_word = total / n_words
     if sentence_length == 0 or per_word == 0:
         return Readability(0.0, 0.0)
