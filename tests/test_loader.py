@@ -68,6 +68,10 @@ def test_utf16_with_bom(write_policy: Callable[..., Path]) -> None:
 
 def test_too_few_words(write_policy: Callable[..., Path]) -> None:
     refused(write_policy("short.txt", "We collect nothing."), "fewer than 20 words")
+    words = [f"w{i}" for i in range(25)]
+    refused(write_policy("nineteen.txt", "\n " + " ".join(words[:19]) + " \n\n"), "fewer than 20 words")
+    assert read_policy(write_policy("twenty.txt", "\n " + " ".join(words[:20]) + " \n\n")).text
+    assert read_policy(write_policy("twentyfive.txt", "\t".join(words))).text
 
 
 def test_html_with_only_navigation(write_policy: Callable[..., Path]) -> None:

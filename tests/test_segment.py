@@ -5,6 +5,9 @@ text, and list items start after their marker.
 """
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from analysis.segment import (
@@ -16,6 +19,8 @@ from analysis.segment import (
     segment,
     split_sentences,
 )
+
+from conftest import RAW_POLICIES
 
 
 def rows_of(text: str) -> list[tuple[str, str, int, str]]:
@@ -196,3 +201,25 @@ def test_offsets_are_exact_with_indentation_crlf_and_blank_lines() -> None:
 def test_empty_and_blank_text() -> None:
     assert segment("") == []
     assert segment("\n \n\t\n") == []
+
+
+# The sentence-end rule as a look-behind (its plainest statement): the segmenter's faster
+# pattern consumes the end mark instead, and must find the same boundaries in any span.
+_SENT_END_REFERENCE = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-Z0-9•⚫■●])|(?<=[。！？])\s*")
+
+
+def test_sentence_end_pattern_finds_the_look_behind_boundaries_in_any_span() -> None:
+    from analysis.segment import _SENT_END
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW_POLICIES.glob("*.txt"))] + [
+        "Ends here. Next one! And? “Quoted.” (Bracket.) 3. Four.", "文。次。。 終わり！ ?。A",
+        ". A", "x.\nB", "a.  B", '"A." B', "e.g. The", "!A", "end.", "。", "",
+    ]
+    rng = random.Random(7)
+    for text in texts:
+        spans = [(0, len(text))] + [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(40)
+                                    if len(text) > 1]
+        for start, end in spans:
+            expected = [(m.start(), m.end()) for m in _SENT_END_REFERENCE.finditer(text, start, end)]
+            found = [(m.start(m.lastindex), m.end()) for m in _SENT_END.finditer(text, max(start - 1, 0), end)]
+            assert found == expected, (text[start:end][:60], start, end)

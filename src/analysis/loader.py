@@ -95,7 +95,7 @@ def read_policy(path: str | Path, vendor: str | None = None, max_bytes: int = MA
         text = html_to_text(text)
         if not text.strip():
             raise InputError(p, "HTML has no main text (only navigation, scripts or styles)")
-    if len(text.split()) < MIN_WORDS:
+    if len(text.split(maxsplit=MIN_WORDS)) < MIN_WORDS:  # stops splitting after MIN_WORDS words
         raise InputError(p, f"has fewer than {MIN_WORDS} words of text; not a policy")
     return Document(path=str(p), vendor=vendor or p.stem, text=text,
                     sha256=hashlib.sha256(raw).hexdigest(), fmt=fmt)

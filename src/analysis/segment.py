@@ -28,7 +28,12 @@ _BULLET = re.compile(r"[•⚫■●◦▪▫○·‣⁃◆◇►▶✓✔\-\*�
 _DOTTED = re.compile(r"(\d{1,2}(?:\.\d{1,2})+)\.?\s+|(\d{1,2})[.)](?!\d)\s*")
 _PAREN = re.compile(r"\((?:[ivxlc]{1,5}|[a-zA-Z]|\d{1,2})\)\s*|(?:[a-z]|[ivx]{1,4})[.)]\s+")
 _LETTER = re.compile(r"(?:[A-Z]|[IVX]{1,4})[.)]\s+")
-_SENT_END = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-Z0-9•⚫■●])|(?<=[。！？])\s*")
+# A sentence ends after . ! ? (then an optional closing quote or bracket, whitespace, and a
+# capital, digit or bullet) or after a full-width 。！？. The end mark is consumed and the
+# boundary is group 1 or 2 (not a look-behind: a pattern that starts with a literal class
+# lets the regex engine skip ahead, twice as fast); searches start one character early so
+# an end mark just before the span still counts.
+_SENT_END = re.compile(r"[.!?]([\"”’)\]]?\s+)(?=[\"“‘(\[]?[A-Z0-9•⚫■●])|[。！？](\s*)")
 _ABBREV = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|esp|viz|Inc|Ltd|LLC|LLP|Co|Corp|No|Nos|Mr|Mrs|Ms|Dr|"
     r"Prof|St|Art|Arts|Sec|Para|Tel|Fax|Ph|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
@@ -64,8 +69,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` into sentence spans (absolute, whitespace-trimmed)."""
     spans: list[tuple[int, int]] = []
     cur = start
-    for m in _SENT_END.finditer(text, start, end):
-        cut = m.start()
+    for m in _SENT_END.finditer(text, max(start - 1, 0), end):
+        cut = m.start(m.lastindex)
         # keep a closing quote/bracket with the sentence it closes
         while cut < m.end() and text[cut] in "\"”’)]":
             cut += 1
