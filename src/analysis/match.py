@@ -203,7 +203,11 @@ def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> bool:
 
 def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None = None,
                 index: TriggerIndex | None = None) -> list[Finding]:
-    """All (code, sentence) findings of a segmented text, in codebook order then text order."""
+    """All (code, sentence) findings of a segmented text, in codebook order then text order.
+
+    A sentence supports a code as soon as one hit is accepted, so its search stops there:
+    the rest of the sentence and the code's remaining patterns are not searched on it.
+    """
     index = index or TriggerIndex(lowered(text) if low is None else low, rows)
     low = index.low
     out: list[Finding] = []
@@ -211,9 +215,14 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     candidates = iter(part_rows)
     memo = _Memo(text, rows, book, index, context_rows)
     for rule, may_exclude in zip(book.rules, exclude_rows):
-        hits: dict[int, list[tuple[int, int]]] = {}
+        found = 0  # bitmask of the rows that support the rule
         skip_headings = rule.dimension != "practice"
+        exclude, exclude_src = rule.exclude, text
+        if exclude is not None and low is not None and lower_variant(exclude) is not None:
+            exclude, exclude_src = lower_variant(exclude), low
+        vetoes: dict[int, list[tuple[int, int]]] = {}
         for (part, _), mask in zip(rule.parts, candidates):
+            mask &= ~found
             if not mask:
                 continue
             lower = lower_variant(part) if low is not None else None
@@ -223,16 +232,20 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
                 if skip_headings and row.kind == KIND_HEADING:
                     continue
                 for m in pattern.finditer(src, row.start, row.end):
-                    if m.end() > m.start():
-                        hits.setdefault(i, []).append((m.start(), m.end()))
-        for i in sorted(hits):
-            row, spans = rows[i], sorted(set(hits[i]))
-            if rule.exclude is not None and may_exclude >> i & 1:
-                lower = lower_variant(rule.exclude) if low is not None else None
-                exclude, src = (rule.exclude, text) if lower is None else (lower, low)
-                vetoes = [(m.start(), m.end()) for m in exclude.finditer(src, row.start, row.end)]
-                spans = [h for h in spans if not any(a < h[1] and h[0] < b for a, b in vetoes)]
-            if any(_accept(rule, memo, i, h) for h in spans):
-                out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
-                out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
+                    start, end = m.span()
+                    if end <= start:
+                        continue
+                    if exclude is not None and may_exclude >> i & 1:
+                        vetoed = vetoes.get(i)
+                        if vetoed is None:
+                            vetoed = vetoes[i] = [v.span() for v in exclude.finditer(exclude_src, row.start, row.end)]
+                        if any(a < end and start < b for a, b in vetoed):
+                            continue
+                    if _accept(rule, memo, i, (start, end)):
+                        found |= 1 << i
+                        break
+        for i in rows_of(found):
+            row = rows[i]
+            out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
+            out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
     return list(dict.fromkeys(out))
