@@ -193,8 +193,9 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
     date_cue = cand.date_cue | (1 << min(5, len(rows))) - 1  # the first rows may date the policy without a cue
     out: list[Fact] = []
     date_found = False
-    scanned = (date_cue | cand.child | cand.storage_cue | cand.response_cue | cand.retention_cue
-               | cand.blank_contact | cand.email)
+    # a row is read only if it may yield a fact: a cue together with its value's literals
+    scanned = (date_cue & cand.date | cand.child & cand.age | cand.email | cand.storage_cue & cand.country
+               | (cand.response_cue | cand.retention_cue) & cand.period | cand.blank_contact)
     for i in rows_of(scanned):
         r = rows[i]
         s = text[r.start:r.end]
@@ -219,12 +220,14 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
                 if name not in seen and _near_storage(s, m.start()):
                     seen.add(name)
                     add("storage_country", name)
-        if cand.response_cue >> i & 1 and _RESPONSE_CUE.search(s):
-            for m in _PERIOD.finditer(s) if cand.period >> i & 1 else ():
+        if not cand.period >> i & 1:
+            pass  # no period in the row: neither a response time nor a retention period
+        elif cand.response_cue >> i & 1 and _RESPONSE_CUE.search(s):
+            for m in _PERIOD.finditer(s):
                 if _WITHIN_BEFORE.search(s[max(0, m.start() - 20):m.start()]):
                     add("response_time", _period(m))
         elif cand.retention_cue >> i & 1 and _RETENTION_CUE.search(s):
-            for m in _PERIOD.finditer(s) if cand.period >> i & 1 else ():
+            for m in _PERIOD.finditer(s):
                 if not _AGE_NEAR.search(s[max(0, m.start() - 25):m.end() + 10]):
                     add("retention_period", _period(m))
         if cand.blank_contact >> i & 1 and r.kind != KIND_HEADING and _BLANK_CONTACT.search(s):
