@@ -73,3 +73,18 @@ def test_metrics_count_words_sentences_and_hedges() -> None:
 def test_word_count_by_tokens_equals_the_word_pattern_over_the_whole_text() -> None:
     for text in EDGE_TEXTS + _synthetic(10, seed=3):
         assert count_words(token_counts(text)) == len(_WORD.findall(text)), text[:80]
+
+
+def test_hedge_prefix_tree_finds_what_the_longest_first_alternation_finds() -> None:
+    import re
+
+    from analysis.metrics import _HEDGE, HEDGING_TERMS
+
+    reference = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in
+                                                   sorted(HEDGING_TERMS, key=len, reverse=True)) + r")\b")
+    tricky = ("may or may not; may or\nmay  not. mayor may-be some sometimes someone as needed as neededs "
+              "at our sole discretion at our discretion including but not limited to including but not "
+              "reasonably reasonable unreasonable etc. etcetera such as suchas other information")
+    for text in [tricky] + EDGE_TEXTS + _synthetic(10, seed=4):
+        low = text.lower()
+        assert [m.span() for m in _HEDGE.finditer(low)] == [m.span() for m in reference.finditer(low)], text[:80]

@@ -23,9 +23,36 @@ HEDGING_TERMS: tuple[str, ...] = (
     "as required", "etc", "among other things", "other information", "and so on",
 )
 __doc__ = (__doc__ or "") + "\n" + ", ".join(f'"{t}"' for t in HEDGING_TERMS) + ".\n"
-# Matched on lower-cased text without IGNORECASE: four times faster, same matches.
-_HEDGE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+")
-                                            for t in sorted(HEDGING_TERMS, key=len, reverse=True)) + r")\b")
+
+
+def _trie_pattern(terms: tuple[str, ...]) -> str:
+    """One regex for a set of lower-case terms, factored as a prefix tree ("as
+    (?:appropriate|ne(?:cessary|eded)|required)"), spaces matching any whitespace. At each
+    branch the next character decides the path, and a longer term is tried before a term
+    that is its prefix ("may or may not" before "may"), so with a closing ``\\b`` it finds
+    the same matches as the alternation of the terms sorted longest first."""
+    tree: dict[str, dict] = {}
+    for term in terms:
+        node = tree
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + emit(node[ch]) for ch in sorted(node) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a term ends here: the longer ones are optional
+            return ("(?:" + body + ")" if len(branches) == 1 else body) + "?"
+        return body
+
+    return emit(tree)
+
+
+# Matched on lower-cased text without IGNORECASE (four times faster, same matches), as a
+# prefix tree rather than 35 alternatives (a fifth faster).
+_HEDGE = re.compile(r"(?<!\w)(?:" + _trie_pattern(HEDGING_TERMS) + r")\b")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'\-][A-Za-z0-9]+)*")
 _CACHE_LIMIT = 200_000  # distinct tokens remembered before the word-count cache is reset
 _words_in_token: dict[str, int] = {}
@@ -49,7 +76,7 @@ class Metrics(NamedTuple):
 
 def count_hedges(text: str) -> int:
     """Number of hedging terms in ``text`` (longest phrase wins where terms overlap)."""
-    return sum(1 for _ in _HEDGE.finditer(text.lower()))
+    return len(_HEDGE.findall(text.lower()))
 
 
 def count_words(tokens: Counter[str]) -> int:
