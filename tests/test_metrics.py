@@ -23,6 +23,7 @@ EDGE_TEXTS = [
     "Supercalifragilisticexpialidocious xylophonist zzzz qwrtp", "a\u00a0b\u2003c d e.",
     "WE DON'T SELL IT. IT'S OURS; YOU'VE 'S 'T 'VE 'LL 'RE THEY'D O'BRIEN'S ROCK'N'ROLL.",
     "Repeated words words words, repeated words words. Words-with-hyphens and co-op's 'tis.",
+    "Only two —! And three words here. Just — two. — — x y",
 ]
 
 

@@ -60,11 +60,13 @@ def _is_short(run: str) -> bool:
     """True if ``run`` has at most two textstat words, cheaply: removing punctuation never
     splits or joins whitespace-separated tokens, and a token survives it exactly when it
     holds a word character (a kept apostrophe is always followed by letters of its own token)."""
-    tokens = run.split()
-    if len(tokens) <= 2:
+    head = run.split(None, 3)  # most runs are long: look at their first three tokens only
+    if len(head) <= 2:
         return True
+    if all(_WORD_CHAR.search(token) for token in head[:3]):
+        return False
     with_word = 0
-    for token in tokens:
+    for token in run.split():
         if _WORD_CHAR.search(token):
             with_word += 1
             if with_word > 2:
