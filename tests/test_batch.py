@@ -121,3 +121,14 @@ def test_progress_bar_shows_on_a_terminal(tmp_path: Path) -> None:
     assert "%|" in stderr_on_tty()
     quiet = stderr_on_tty("--quiet")
     assert not any(mark in quiet for mark in TQDM_MARKS)
+
+
+def test_extraction_path_does_not_import_pandas() -> None:
+    """The CLI, its workers and the CSV writer only handle row tuples; importing pandas
+    (about 0.3 s) would slow every start of the command and of every worker process."""
+    code = ("import sys, analysis.cli, analysis.batch, analysis.outputs, analysis.pipeline; "
+            "from analysis.batch import run_job; "
+            f"run_job(('p', {str(sorted(RAW_POLICIES.glob('*.txt'))[0])!r})); "
+            "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr

@@ -12,10 +12,12 @@ import os
 import tempfile
 from pathlib import Path
 from types import TracebackType
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .schema import SCHEMAS, TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class TableWriter:

@@ -5,9 +5,12 @@ definition; pandas' default string dtype is ``str``.
 """
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import SchemaError
+
+if TYPE_CHECKING:  # pandas is imported when a frame is made: writing CSV rows needs only the schemas
+    import pandas as pd
 
 SCHEMAS: dict[str, dict[str, str]] = {
     "sentences": {"vendor": "str", "sentence_id": "int64", "section": "str", "kind": "str",
@@ -34,11 +37,15 @@ KINDS = frozenset({"heading", "list_item", "sentence"})
 
 def empty_frame(name: str) -> pd.DataFrame:
     """An empty frame with the table's columns and dtypes."""
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SCHEMAS[name].items()})
 
 
 def frame(name: str, rows: list[tuple]) -> pd.DataFrame:
     """Build a validated, sorted frame from row tuples in schema column order."""
+    import pandas as pd
+
     cols = SCHEMAS[name]
     df = pd.DataFrame.from_records(rows, columns=list(cols)) if rows else empty_frame(name)
     df = df.astype(cols).sort_values(SORT_KEYS[name], kind="mergesort").reset_index(drop=True)
@@ -64,5 +71,7 @@ def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def read_table(path: str, name: str) -> pd.DataFrame:
     """Read an output CSV back with the schema's dtypes (empty strings stay empty)."""
+    import pandas as pd
+
     df = pd.read_csv(path, dtype=SCHEMAS[name], keep_default_na=False, encoding="utf-8")
     return validate(df, name)
