@@ -223,3 +223,13 @@ def test_sentence_end_pattern_finds_the_look_behind_boundaries_in_any_span() -> 
             expected = [(m.start(), m.end()) for m in _SENT_END_REFERENCE.finditer(text, start, end)]
             found = [(m.start(m.lastindex), m.end()) for m in _SENT_END.finditer(text, max(start - 1, 0), end)]
             assert found == expected, (text[start:end][:60], start, end)
+
+
+def test_roman_and_letter_markers_of_up_to_four_letters_make_list_items() -> None:
+    text = ("We collect the following data:\n\ni. names of users\nii. e-mail addresses\niii. phone numbers\n"
+            "viii. device identifiers\nB) billing records of users\n")
+    rows = rows_of(text)
+    assert [(kind, body) for kind, body, _, _ in rows[1:]] == [
+        (KIND_LIST_ITEM, "names of users"), (KIND_LIST_ITEM, "e-mail addresses"),
+        (KIND_LIST_ITEM, "phone numbers"), (KIND_LIST_ITEM, "device identifiers"),
+        (KIND_LIST_ITEM, "billing records of users")]

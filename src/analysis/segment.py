@@ -109,6 +109,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def _marker(text: str, s: int, e: int) -> tuple[str, int, int]:
     """Return (marker type, heading depth, body start) for the line ``text[s:e]``."""
+    if text[s].isalpha() and "." not in text[s + 1:s + 5] and ")" not in text[s + 1:s + 5]:
+        return "", 0, s  # a letter not followed by "." or ")" within 4 characters starts no marker
     m = _BULLET.match(text, s, e)
     if m:
         return "bullet", 0, m.end()
@@ -190,6 +192,7 @@ def segment(text: str) -> list[Segment]:
     stack: list[tuple[int, str]] = []  # (depth, heading text)
     lists: list[_OpenList] = []  # open lists, outermost first
     numbered_depth = 0
+    section = ""  # " > "-joined heading path of the current line
     following: list[tuple[int, int] | None] = [None] * len(lines)  # next non-blank line of each line
     for i in range(len(lines) - 2, -1, -1):
         following[i] = lines[i + 1] if lines[i + 1][0] >= 0 else following[i + 1]
@@ -221,10 +224,10 @@ def segment(text: str) -> list[Segment]:
             while stack and stack[-1][0] >= depth:
                 stack.pop()
             stack.append((depth, " ".join(text[s:e].split())))
-            rows.append(Segment(len(rows), KIND_HEADING, s, e, " > ".join(h for _, h in stack), -1))
+            section = " > ".join(h for _, h in stack)  # the heading path, until the next heading
+            rows.append(Segment(len(rows), KIND_HEADING, s, e, section, -1))
             lists.clear()
             continue
-        section = " > ".join(h for _, h in stack)
         in_list = kind_marker != "" or lead_in is not None
         kind = KIND_LIST_ITEM if in_list else KIND_SENTENCE
         if in_list and lead_in is None:  # a list nobody announced
