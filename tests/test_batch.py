@@ -132,3 +132,65 @@ def test_extraction_path_does_not_import_pandas() -> None:
             "print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_documents_analysed_together_equal_each_analysed_alone() -> None:
+    """``analyse_many`` runs stage by stage over a chunk; nothing may leak between documents."""
+    from analysis.loader import read_policy
+    from analysis.pipeline import analyse, analyse_many
+
+    docs = [read_policy(p) for p in sorted(RAW_POLICIES.glob("*.txt"))]
+    together = analyse_many(docs + docs[::-1])
+    alone = [analyse(d) for d in docs + docs[::-1]]
+    assert together == alone
+    assert analyse_many([]) == []
+
+
+def test_a_chunk_reports_each_bad_file_and_analyses_the_others(tmp_path: Path) -> None:
+    from analysis.batch import run_jobs
+
+    (tmp_path / "a.txt").write_text(policy_text("We collect your name."), encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.txt").write_text(policy_text("We share data with advertisers."), encoding="utf-8")
+    (tmp_path / "d.html").write_text("<nav>Home</nav>", encoding="utf-8")
+    jobs = [(p.stem, str(p)) for p in sorted(tmp_path.iterdir())]
+    outcomes = run_jobs(jobs)
+    assert [job for job, _, _ in outcomes] == jobs
+    assert [r is not None for _, r, _ in outcomes] == [True, False, True, False]
+    assert [r for _, r, _ in outcomes] == [run_job(job)[1] for job in jobs]
+    assert "b.txt: is empty" in outcomes[1][2] and "d.html" in outcomes[3][2]
+
+
+def test_a_bug_in_the_analysis_is_reported_for_its_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If analysing a chunk fails, the files are analysed one by one and only the culprit fails."""
+    import analysis.batch as batch
+
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(policy_text("We collect your name."), encoding="utf-8")
+    real = batch.analyse
+
+    def fragile(doc, book=None):  # noqa: ANN001, ANN202 - a stand-in with a bug on one document
+        if doc.vendor == "b":
+            raise ZeroDivisionError("division by zero")
+        return real(doc, book)
+
+    def fragile_many(docs, book=None):  # noqa: ANN001, ANN202
+        return [fragile(d, book) for d in docs]
+
+    monkeypatch.setattr(batch, "analyse", fragile)
+    monkeypatch.setattr(batch, "analyse_many", fragile_many)
+    jobs = [(p.stem, str(p)) for p in sorted(tmp_path.iterdir())]
+    outcomes = batch.run_jobs(jobs)
+    assert [r is not None for _, r, _ in outcomes] == [True, False, True]
+    assert outcomes[1][2] == f"{tmp_path / 'b.txt'}: internal error ZeroDivisionError: division by zero"
+
+
+def test_local_chunks_cover_every_job_in_order() -> None:
+    from analysis.batch import chunks
+
+    jobs = [(f"v{i}", f"p{i}") for i in range(100)]
+    for workers in (1, 2, 7):
+        parts = chunks(jobs, workers)
+        assert [job for part in parts for job in part] == jobs
+        assert max(map(len, parts)) <= 16 and (len(parts) >= 4 * workers or len(parts[0]) == 1)
+    assert chunks([], 2) == []

@@ -13,8 +13,8 @@ from pathlib import Path
 from .codebook import load_codebook
 from .corpus import check_registered
 from .errors import PolicyLensError
-from .loader import MAX_BYTES, read_policy
-from .pipeline import PolicyResult, analyse
+from .loader import MAX_BYTES, Document, read_policy
+from .pipeline import PolicyResult, analyse, analyse_many
 
 Job = tuple[str, str]  # (vendor id, path)
 Outcome = tuple[Job, PolicyResult | None, str | None]
@@ -22,38 +22,77 @@ Outcome = tuple[Job, PolicyResult | None, str | None]
 
 def run_job(job: Job, codebook: str | None = None, max_bytes: int = MAX_BYTES) -> Outcome:
     """Analyse one file; never raises for bad input (the error is returned as one line)."""
-    vendor, path = job
+    return run_jobs([job], codebook, max_bytes)[0]
+
+
+def run_jobs(jobs: list[Job], codebook: str | None = None, max_bytes: int = MAX_BYTES) -> list[Outcome]:
+    """Analyse several files (one task of a worker pool or a Dask cluster), in job order.
+
+    Readable files are analysed together, stage by stage (:func:`~analysis.pipeline.analyse_many`);
+    a file that cannot be read gets its one-line error and the others go on. Should the
+    analysis itself fail (a bug), the files are analysed one by one, so only the file that
+    triggers it is reported.
+    """
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    loaded: list[tuple[int, Document]] = []
     try:
-        doc = read_policy(path, vendor, max_bytes=max_bytes)
-        check_registered(doc)
         book = load_codebook(codebook)
-        return job, analyse(doc, book), None
     except PolicyLensError as err:
-        return job, None, str(err)
-    except Exception as err:  # noqa: BLE001 - a bug must not kill a 10,000-file batch
-        return job, None, f"{path}: internal error {type(err).__name__}: {err}"
+        return [(job, None, str(err)) for job in jobs]
+    for k, job in enumerate(jobs):
+        try:
+            doc = read_policy(job[1], job[0], max_bytes=max_bytes)
+            check_registered(doc)
+            loaded.append((k, doc))
+        except Exception as err:  # noqa: BLE001 - one bad file must not stop the others
+            outcomes[k] = (job, None, _error_line(job, err))
+    try:
+        results = analyse_many([doc for _, doc in loaded], book)
+    except Exception:  # noqa: BLE001 - find the file that triggers it
+        results = None
+    for n, (k, doc) in enumerate(loaded):
+        if results is not None:
+            outcomes[k] = (jobs[k], results[n], None)
+            continue
+        try:
+            outcomes[k] = (jobs[k], analyse(doc, book), None)
+        except Exception as err:  # noqa: BLE001 - a bug must not kill a 10,000-file batch
+            outcomes[k] = (jobs[k], None, _error_line(jobs[k], err))
+    return outcomes  # type: ignore[return-value]
 
 
-def _run_star(args: tuple[Job, str | None, int]) -> Outcome:
-    return run_job(*args)
+def _error_line(job: Job, err: Exception) -> str:
+    """The one-line report of a failed job: the input problem, or the internal error and the file."""
+    if isinstance(err, PolicyLensError):
+        return str(err)
+    return f"{job[1]}: internal error {type(err).__name__}: {err}"
+
+
+def _run_chunk(args: tuple[list[Job], str | None, int]) -> list[Outcome]:
+    return run_jobs(*args)
+
+
+def chunks(jobs: list[Job], workers: int, largest: int = 16) -> list[list[Job]]:
+    """Consecutive chunks of at most ``largest`` jobs, at least four per worker when there are enough."""
+    size = max(1, min(largest, len(jobs) // (max(1, workers) * 4)))
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
 
 def run_local(jobs: list[Job], workers: int = 1, codebook: str | None = None,
               max_bytes: int = MAX_BYTES) -> Iterator[Outcome]:
-    """Yield outcomes in job order, using ``workers`` processes when more than one."""
-    args = [(j, codebook, max_bytes) for j in jobs]
+    """Yield outcomes in job order, using ``workers`` processes when more than one.
+
+    Jobs are analysed in chunks of up to 16 files (see :func:`run_jobs`); each worker
+    process takes one chunk at a time.
+    """
     if workers <= 1 or len(jobs) <= 1:
-        yield from map(_run_star, args)
+        for chunk in chunks(jobs, 1):
+            yield from run_jobs(chunk, codebook, max_bytes)
         return
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    chunk = max(1, min(32, len(jobs) // (workers * 8) or 1))
     with ctx.Pool(workers) as pool:
-        yield from pool.imap(_run_star, args, chunksize=chunk)
-
-
-def run_jobs(jobs: list[Job], codebook: str | None = None, max_bytes: int = MAX_BYTES) -> list[Outcome]:
-    """Analyse several files in one task (amortises the per-task cost of a Dask cluster)."""
-    return [run_job(job, codebook, max_bytes) for job in jobs]
+        for outcomes in pool.imap(_run_chunk, [(c, codebook, max_bytes) for c in chunks(jobs, workers)]):
+            yield from outcomes
 
 
 def run_dask(jobs: list[Job], scheduler: str | None = None, workers: int = 2, codebook: str | None = None,
@@ -66,7 +105,7 @@ def run_dask(jobs: list[Job], scheduler: str | None = None, workers: int = 2, co
     """
     from dask.distributed import Client, LocalCluster
 
-    size = chunk or max(1, min(16, len(jobs) // (max(1, workers) * 4)))
+    parts = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)] if chunk else chunks(jobs, workers)
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -77,8 +116,8 @@ def run_dask(jobs: list[Job], scheduler: str | None = None, workers: int = 2, co
     try:
         book = str(Path(codebook).resolve()) if codebook else None
         pending = []
-        for start in range(0, len(jobs), size):
-            pending.append(client.submit(run_jobs, jobs[start:start + size], book, max_bytes, pure=False))
+        for part in parts:
+            pending.append(client.submit(run_jobs, part, book, max_bytes, pure=False))
             if len(pending) >= window:
                 yield from pending.pop(0).result()
         for fut in pending:
