@@ -85,9 +85,10 @@ def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: in
     offsets; ``negation=False`` skips the negation check (the caller knows there is no negator)."""
     negated = found = False
     pattern, not_after, src = ctx.pattern, ctx.not_after, text
-    if low is not None and lower_variant(pattern) is not None and (
-            not_after is None or lower_variant(not_after) is not None):
-        pattern, not_after, src = lower_variant(pattern), not_after and lower_variant(not_after), low
+    if low is not None:
+        lower, lower_not_after = lower_variant(pattern), not_after and lower_variant(not_after)
+        if lower is not None and (not_after is None or lower_not_after is not None):
+            pattern, not_after, src = lower, lower_not_after, low
     for m in pattern.finditer(src, start, end):
         if not_after is not None and not_after.search(src, max(start, m.start() - 60), m.start()):
             continue
