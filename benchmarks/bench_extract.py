@@ -5,7 +5,8 @@ five raw policies with a fixed seed (each synthetic policy ~20 KB, like the real
 then runs ``python -m analysis extract`` on them with 1 and 2 worker processes and with
 the Dask engine (a local cluster of 2 single-threaded workers), and prints a Markdown
 table of wall time, policies per second, MB per second and peak memory (the summed
-resident memory of the whole process tree, sampled every 50 ms).
+resident memory of the whole process tree, sampled every 50 ms) and, for each run, the
+time of a fixed pure-Python loop just before it (the machine's speed at that moment).
 
     python benchmarks/bench_extract.py                  # all sizes and engines
     python benchmarks/bench_extract.py --sizes 100 1000 --runs local1 local2
@@ -61,6 +62,20 @@ def build_corpus(n: int, directory: Path, seed: int = 0) -> int:
     return total
 
 
+def reference_ms() -> float:
+    """Milliseconds a fixed pure-Python loop takes (best of 3), timed before each run: on a
+    shared virtual machine the CPU speed drifts (this loop took 0.56 s and 1.05 s for 10
+    million steps within minutes), so each row shows how fast the machine was."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i & 7
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def run(corpus: Path, out: Path, args: list[str]) -> tuple[float, float]:
     """Run one extraction; return (seconds, peak summed RSS in MB)."""
     cmd = [sys.executable, "-m", "analysis", "extract", str(corpus), "--out", str(out), "-q", *args]
@@ -97,17 +112,18 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(corpus)
             total = build_corpus(n, corpus)
             for name in args.runs:
+                ref = reference_ms()
                 seconds, peak = run(corpus, work / f"out_{n}_{name}", RUNS[name])
-                rows.append((n, name, total / n / 1000, seconds, n / seconds, total / 1e6 / seconds, peak))
-                print(f"N={n} {name}: {seconds:.1f} s, {n / seconds:.0f} policies/s, peak {peak:.0f} MB",
-                      file=sys.stderr)
+                rows.append((n, name, total / n / 1000, seconds, n / seconds, total / 1e6 / seconds, peak, ref))
+                print(f"N={n} {name}: {seconds:.1f} s, {n / seconds:.0f} policies/s, peak {peak:.0f} MB, "
+                      f"reference loop {ref:.0f} ms", file=sys.stderr)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print("| policies | engine | KB/policy | seconds | policies/s | MB/s | peak memory (MB) |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
-    for n, name, kb, s, pps, mbs, peak in rows:
-        print(f"| {n:,} | {name} | {kb:.1f} | {s:.1f} | {pps:.0f} | {mbs:.2f} | {peak:.0f} |")
+    print("| policies | engine | KB/policy | seconds | policies/s | MB/s | peak memory (MB) | reference loop (ms) |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for n, name, kb, s, pps, mbs, peak, ref in rows:
+        print(f"| {n:,} | {name} | {kb:.1f} | {s:.1f} | {pps:.0f} | {mbs:.2f} | {peak:.0f} | {ref:.0f} |")
     return 0
 
 
