@@ -194,3 +194,27 @@ def test_local_chunks_cover_every_job_in_order() -> None:
         assert [job for part in parts for job in part] == jobs
         assert max(map(len, parts)) <= 16 and (len(parts) >= 4 * workers or len(parts[0]) == 1)
     assert chunks([], 2) == []
+
+
+def test_a_chunk_is_analysed_in_groups_of_bounded_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk of large files is analysed a few at a time, so memory does not grow with file size."""
+    import analysis.batch as batch
+
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / f"{name}.txt").write_text(policy_text("We collect your name."), encoding="utf-8")
+    jobs = [(p.stem, str(p)) for p in sorted(tmp_path.iterdir())]
+    sizes: list[int] = []
+    real = batch.analyse_many
+
+    def recording(docs, book=None):  # noqa: ANN001, ANN202
+        sizes.append(len(docs))
+        return real(docs, book)
+
+    monkeypatch.setattr(batch, "analyse_many", recording)
+    together = batch.run_jobs(jobs)
+    assert sizes == [4]
+    one_text = len((tmp_path / "a.txt").read_text(encoding="utf-8"))
+    monkeypatch.setattr(batch, "GROUP_CHARS", 2 * one_text)
+    sizes.clear()
+    assert batch.run_jobs(jobs) == together
+    assert sizes == [2, 2]

@@ -10,7 +10,7 @@ import multiprocessing as mp
 from collections.abc import Iterator
 from pathlib import Path
 
-from .codebook import load_codebook
+from .codebook import Codebook, load_codebook
 from .corpus import check_registered
 from .errors import PolicyLensError
 from .loader import MAX_BYTES, Document, read_policy
@@ -25,32 +25,50 @@ def run_job(job: Job, codebook: str | None = None, max_bytes: int = MAX_BYTES) -
     return run_jobs([job], codebook, max_bytes)[0]
 
 
+GROUP_CHARS = 1_000_000  # analyse at most about this much text at once, so a few large files never pile up
+
+
 def run_jobs(jobs: list[Job], codebook: str | None = None, max_bytes: int = MAX_BYTES) -> list[Outcome]:
     """Analyse several files (one task of a worker pool or a Dask cluster), in job order.
 
-    Readable files are analysed together, stage by stage (:func:`~analysis.pipeline.analyse_many`);
-    a file that cannot be read gets its one-line error and the others go on. Should the
-    analysis itself fail (a bug), the files are analysed one by one, so only the file that
-    triggers it is reported.
+    Readable files are analysed together, stage by stage (:func:`~analysis.pipeline.analyse_many`),
+    in groups of up to :data:`GROUP_CHARS` characters of text; a file that cannot be read
+    gets its one-line error and the others go on. Should the analysis itself fail (a bug),
+    the group is analysed file by file, so only the file that triggers it is reported.
     """
     outcomes: list[Outcome | None] = [None] * len(jobs)
-    loaded: list[tuple[int, Document]] = []
     try:
         book = load_codebook(codebook)
     except PolicyLensError as err:
         return [(job, None, str(err)) for job in jobs]
+    group: list[tuple[int, Document]] = []
+    size = 0
     for k, job in enumerate(jobs):
         try:
             doc = read_policy(job[1], job[0], max_bytes=max_bytes)
             check_registered(doc)
-            loaded.append((k, doc))
         except Exception as err:  # noqa: BLE001 - one bad file must not stop the others
             outcomes[k] = (job, None, _error_line(job, err))
+            continue
+        group.append((k, doc))
+        size += len(doc.text)
+        if size >= GROUP_CHARS:
+            _analyse_group(jobs, group, book, outcomes)
+            group, size = [], 0
+    _analyse_group(jobs, group, book, outcomes)
+    return outcomes  # type: ignore[return-value]
+
+
+def _analyse_group(jobs: list[Job], group: list[tuple[int, Document]], book: Codebook,
+                   outcomes: list[Outcome | None]) -> None:
+    """Fill ``outcomes`` for the loaded documents of ``group`` (job index, document)."""
+    if not group:
+        return
     try:
-        results = analyse_many([doc for _, doc in loaded], book)
+        results: list[PolicyResult] | None = analyse_many([doc for _, doc in group], book)
     except Exception:  # noqa: BLE001 - find the file that triggers it
         results = None
-    for n, (k, doc) in enumerate(loaded):
+    for n, (k, doc) in enumerate(group):
         if results is not None:
             outcomes[k] = (jobs[k], results[n], None)
             continue
@@ -58,7 +76,6 @@ def run_jobs(jobs: list[Job], codebook: str | None = None, max_bytes: int = MAX_
             outcomes[k] = (jobs[k], analyse(doc, book), None)
         except Exception as err:  # noqa: BLE001 - a bug must not kill a 10,000-file batch
             outcomes[k] = (jobs[k], None, _error_line(jobs[k], err))
-    return outcomes  # type: ignore[return-value]
 
 
 def _error_line(job: Job, err: Exception) -> str:
