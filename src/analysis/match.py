@@ -78,6 +78,13 @@ def _for(pattern: re.Pattern[str], is_lower: bool) -> re.Pattern[str]:
     return (lower_variant(pattern) or pattern) if is_lower else pattern
 
 
+def _searchable(pattern: re.Pattern[str], text: str, low: str | None) -> tuple[re.Pattern[str], str]:
+    """``pattern`` and the text to search with it: its case-sensitive variant and the
+    lower-cased text when both exist (faster, same offsets), else itself and ``text``."""
+    lower = lower_variant(pattern) if low is not None else None
+    return (pattern, text) if lower is None else (lower, low)  # type: ignore[return-value]
+
+
 def context_state(ctx: Context, exception: re.Pattern[str], text: str, start: int, end: int,
                   low: str | None = None, negation: bool = True) -> str | None:
     """'pos' if the context occurs un-negated in ``text[start:end]``, 'neg' if only negated
@@ -147,7 +154,7 @@ class _Memo:
         if marks is None and self._clause_rows is not None and not self._clause_rows >> i & 1:
             marks = self._clauses[i] = []
         if marks is None:
-            clause, src = (_CLAUSE, self.text) if self.low is None else (_for(_CLAUSE, True), self.low)
+            clause, src = _searchable(_CLAUSE, self.text, self.low)
             marks = self._clauses[i] = [m.span() for m in clause.finditer(src, row.start, row.end)]
         a, b = row.start, row.end
         for start, end in marks:
@@ -218,16 +225,13 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     for rule, may_exclude in zip(book.rules, exclude_rows):
         found = 0  # bitmask of the rows that support the rule
         skip_headings = rule.dimension != "practice"
-        exclude, exclude_src = rule.exclude, text
-        if exclude is not None and low is not None and lower_variant(exclude) is not None:
-            exclude, exclude_src = lower_variant(exclude), low
+        exclude, exclude_src = (None, text) if rule.exclude is None else _searchable(rule.exclude, text, low)
         vetoes: dict[int, list[tuple[int, int]]] = {}
         for (part, _), mask in zip(rule.parts, candidates):
             mask &= ~found
             if not mask:
                 continue
-            lower = lower_variant(part) if low is not None else None
-            pattern, src = (part, text) if lower is None else (lower, low)
+            pattern, src = _searchable(part, text, low)
             for i in rows_of(mask):
                 row = rows[i]
                 if skip_headings and row.kind == KIND_HEADING:
