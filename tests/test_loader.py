@@ -151,9 +151,13 @@ def test_html_main_text(write_policy: Callable[..., Path]) -> None:
     assert "• your name;" in doc.text.splitlines()
 
 
-def test_txt_file_that_is_really_html(write_policy: Callable[..., Path]) -> None:
-    doc = read_policy(write_policy("saved.txt", f"<!DOCTYPE html><html><body><p>{GOOD}</p></body></html>"))
-    assert doc.fmt == "html" and doc.text.strip() == GOOD.strip()
+def test_txt_file_holding_markup_is_read_as_text(write_policy: Callable[..., Path]) -> None:
+    """The extension decides the format: a .txt with <body> in its first 2 KB stays plain text."""
+    page = f"<!DOCTYPE html><html><body><p>{GOOD}</p></body></html>"
+    doc = read_policy(write_policy("saved.txt", page))
+    assert doc.fmt == "txt" and doc.text == page
+    html_doc = read_policy(write_policy("saved.html", page))
+    assert html_doc.fmt == "html" and html_doc.text.strip() == GOOD.strip()
 
 
 # --------------------------------------------------------------------------- vendor ids and planning

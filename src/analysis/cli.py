@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis extract|evaluate|manifest|register``.
+"""Command line: ``python -m analysis extract|evaluate|manifest|register|market``.
 
 Bad input never produces a traceback: each problem is one line naming the file, the
 other files are still processed, a summary lists the failures, and the exit status is
@@ -136,6 +136,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return evaluate_cli(args)
 
 
+def cmd_market(args: argparse.Namespace) -> int:
+    """Build the market tables (data/processed/market/*.parquet) from data/raw/market."""
+    from .market import cli
+
+    return cli(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
@@ -163,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     rg.add_argument("--vendor", required=True, help="vendor id: a lower-case slug, e.g. acme_home")
     rg.add_argument("--label", required=True, help="display label, e.g. 'Acme Home (Acme Ltd)'")
     rg.set_defaults(func=cmd_register)
+    mk = sub.add_parser("market", help="screen and extract the market corpus into Parquet tables")
+    mk.add_argument("--raw", default="data/raw/market", help="folder with html/ and manifest.csv")
+    mk.add_argument("--out", default="data/processed/market", help="output folder for the Parquet tables")
+    mk.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
+    mk.add_argument("--import-from", help="first copy the pages and vendors.csv of this folder into --raw")
+    mk.set_defaults(func=cmd_market)
     return parser
 
 

@@ -2,7 +2,12 @@
 
 Every refusal is an :class:`~analysis.errors.InputError` whose message is one line
 naming the file and the problem. Offsets used elsewhere refer to the text returned
-here (for ``.txt`` files: the decoded file with a UTF-8 BOM removed, nothing else).
+here: for ``.txt`` files the decoded file with a UTF-8 BOM removed, nothing else; for
+``.html``/``.htm`` files the extracted policy text (:func:`~analysis.htmltext.html_to_text`).
+
+The format is decided by the file's extension alone: a ``.txt`` file is plain text even
+when it holds markup (a saved page stays as typed, tags and all; rename it ``.html`` to
+have it extracted), so the same file always gives the same text.
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .htmltext import html_to_text, looks_like_html
+from .htmltext import HTMLTooDeep, html_to_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -90,9 +95,12 @@ def read_policy(path: str | Path, vendor: str | None = None, max_bytes: int = MA
     if not text.strip():
         raise InputError(p, "contains only whitespace")
     fmt = "txt"
-    if suffix in HTML_SUFFIXES or looks_like_html(text):
+    if suffix in HTML_SUFFIXES:
         fmt = "html"
-        text = html_to_text(text)
+        try:
+            text = html_to_text(text)
+        except HTMLTooDeep as err:
+            raise InputError(p, f"HTML cannot be read: {err}") from None
         if not text.strip():
             raise InputError(p, "HTML has no main text (only navigation, scripts or styles)")
     if len(text.split(maxsplit=MIN_WORDS)) < MIN_WORDS:  # stops splitting after MIN_WORDS words

@@ -35,18 +35,34 @@ TABLES: tuple[str, ...] = tuple(SCHEMAS)
 KINDS = frozenset({"heading", "list_item", "sentence"})
 
 
+#: Tables of the market corpus only (``data/processed/market``), besides the four above. In the
+#: market tables the ``vendor`` column holds the page id (the raw page's file stem).
+MARKET_SCHEMAS: dict[str, dict[str, str]] = {
+    "pages": {"vendor": "str", "label": "str", "file": "str", "vendor_key": "str", "host": "str", "url": "str",
+              "device_categories": "str", "sha256": "str", "bytes": "int64", "words": "int64", "language": "str",
+              "policy_terms": "int64", "status": "str", "reason": "str", "detail": "str"},
+    "texts": {"vendor": "str", "text": "str"},
+}
+SORT_KEYS.update({"pages": ["vendor"], "texts": ["vendor"]})
+
+
+def columns(name: str) -> dict[str, str]:
+    """Column -> dtype of any output table (the four shared ones or a market one)."""
+    return SCHEMAS[name] if name in SCHEMAS else MARKET_SCHEMAS[name]
+
+
 def empty_frame(name: str) -> pd.DataFrame:
     """An empty frame with the table's columns and dtypes."""
     import pandas as pd
 
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SCHEMAS[name].items()})
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns(name).items()})
 
 
 def frame(name: str, rows: list[tuple]) -> pd.DataFrame:
     """Build a validated, sorted frame from row tuples in schema column order."""
     import pandas as pd
 
-    cols = SCHEMAS[name]
+    cols = columns(name)
     df = pd.DataFrame.from_records(rows, columns=list(cols)) if rows else empty_frame(name)
     df = df.astype(cols).sort_values(SORT_KEYS[name], kind="mergesort").reset_index(drop=True)
     return validate(df, name)
@@ -54,7 +70,7 @@ def frame(name: str, rows: list[tuple]) -> pd.DataFrame:
 
 def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Check columns, dtypes, nulls and offset sanity; raise SchemaError naming the table."""
-    cols = SCHEMAS[name]
+    cols = columns(name)
     if list(df.columns) != list(cols):
         raise SchemaError(name, f"columns {list(df.columns)} != expected {list(cols)}")
     for c, t in cols.items():
