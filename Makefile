@@ -1,5 +1,5 @@
 # policy-lens: two commands do everything on a machine with Python 3.11 and pip.
-#   make report   set up .venv, extract, execute the notebooks, render HTML into reports/
+#   make report   set up .venv, extract (seed and market corpus), execute the notebooks, render HTML into reports/
 #   make test     set up .venv, run the unit tests and strict nbval on every notebook
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -15,7 +15,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: install extract notebooks html report test test-unit test-notebooks test-browser lab bench profile clean
+.PHONY: install extract market notebooks html report test test-unit test-notebooks test-browser lab bench profile clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; run make PYTHON=/path/to/python3.11" >&2; exit 2; }
@@ -31,7 +31,11 @@ extract: install
 	$(BIN)/python -m analysis manifest
 	$(BIN)/python -m analysis extract data/raw/policies --out data/processed --quiet
 
-notebooks: extract
+# The market corpus (data/raw/market, 233 scraped pages) -> data/processed/market/*.parquet
+market: install
+	$(BIN)/python -m analysis market -j 2
+
+notebooks: extract market
 	$(BIN)/python -m analysis.notebooks sync $(NOTEBOOKS)
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; $(EXEC) $$nb || exit 1; done
 	$(BIN)/python -m analysis.notebooks sync $(NOTEBOOKS)
