@@ -120,3 +120,22 @@ show_text(f"Against the hand-coded labels of these five policies the rules reach
 show_table(pd.DataFrame({"micro-F1, five policies": dev["f1"], "recall, blind sentences": blind["recall"],
                          "strict precision, blind sentences": blind["strict_precision"]}),
            caption="Accuracy per dimension (details and error analysis in 06_validation)")
+
+# %% [markdown]
+# ## Market context
+#
+# `07_market` runs the same extraction on the privacy-policy pages of 233 smart-home vendors (Manandhar et al.,
+# USENIX Security 2022) and places the five policies among them, with quotes; the percentile is the share of
+# market policies with a lower count (ties count half).
+
+# %%
+from analysis import market_tables as MT  # noqa: E402
+
+market = analysis.load_processed("market")
+market_values = MT.market_scores(market)
+market_standing = MT.standing(market_values, MT.seed_scores(data))
+show_text(MT.finding_distribution(market_values, market_standing), label="Market:")
+show_text(MT.finding_topics(MT.state_deny_silent(market), len(market_values)), label="Market:")
+show_text(MT.finding_exclusions(market["pages"]), label="Market corpus:")
+show_table(MT.standing_table(market_standing.replace({"measure": MT.MEASURES})),
+           caption="The five policies in the market: value (percentile among the market policies)")

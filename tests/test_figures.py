@@ -25,6 +25,8 @@ FIGURE_NAMES = {
     "03_sharing": ["03-recipients-matrix", "03-without-consent"],
     "04_rights": ["04-rights-matrix", "04-rights-coverage", "04-exercise-channels"],
     "05_practices": ["05-practices-matrix"],
+    "07_market": ["07-market-distributions", "07-by-category", "07-statements", "07-length-readability",
+                  "07-state-deny"],
 }
 PAYLOADS = ('<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">x</a>')
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .corpus import vendor_labels
 from .market_tables import MEASURES, measure_sizes
@@ -66,6 +67,8 @@ def texts_scatter(ax: Axes, market: pd.DataFrame, seed: pd.DataFrame) -> Axes:
         ax.scatter([row["words"]], [row["flesch_reading_ease"]], s=60, color=colours[vendor], edgecolor="black",
                    linewidth=0.6, zorder=3, label=plain(labels.get(vendor, vendor)))
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))  # plain numbers, not mathtext powers
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.axhline(30, color="0.4", linestyle="--", linewidth=1)
     ax.text(ax.get_xlim()[0] * 1.05, 29, "below 30: very difficult", va="top", fontsize=9, color="0.3")
     ax.set_xlabel("words (log scale)")

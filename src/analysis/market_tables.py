@@ -29,7 +29,7 @@ MEASURES: dict[str, str] = {"data_types": "data types named", "recipients": "kin
 #: (categories are the dataset's labels, e.g. ``security_camera``, ``smart_plug``); tried in order.
 CATEGORY_GROUPS: dict[str, re.Pattern[str]] = {
     "cameras and doorbells": re.compile(r"camera|doorbell|baby_monitor|video"),
-    "locks, alarms and sensors": re.compile(r"lock|alarm|security|sensor|panic|detector|key_fob|door_panel"),
+    "locks, alarms and sensors": re.compile(r"lock|alarm|security_(?:system|panel)|sensor|panic|detector|key_fob|door_panel"),
     "plugs, switches and lights": re.compile(r"plug|socket|switch|light|dimmer|lightbox|bulb"),
     "hubs, remotes and speakers": re.compile(r"hub|service|bridge|remote|ir_cube|speaker|voice|assistant|stick|tv"),
     "climate and energy": re.compile(r"thermostat|air_|heat|humid|fan|radiator|vent|energy|power|solar|"
@@ -290,4 +290,4 @@ def finding_exclusions(pages: pd.DataFrame) -> str:
     used = int((pages["status"] == "used").sum())
     counts = pages["reason"].value_counts()
     why = ", ".join(f"{int(counts[r])} {d}" for r, d in REASONS.items() if counts.get(r, 0))
-    return f"{used} of {len(pages)} pages were analysed; excluded: {why}."
+    return f"Of {len(pages)} pages, {used} were analysed; excluded: {why}."
