@@ -53,3 +53,16 @@ def test_accuracy_table_matches_evaluation(accuracy: pd.DataFrame) -> None:
         computed = [float(f"{float(v):.2f}") for v in accuracy.loc[dim]]  # as the notebooks print them
         assert quoted == computed, dim
     assert re.search(r"find (\d+)% of the codes", README).group(1) == f"{accuracy.loc['all', 'recall']:.0%}"[:-1]
+
+
+def test_market_sentences_match_the_market_tables() -> None:
+    """The market findings and page counts quoted in the README are those notebook 07 computes."""
+    from analysis import market_tables as MT
+
+    market, seed = load_processed("market"), load_processed()
+    values = MT.market_scores(market)
+    flat = " ".join(README.split())
+    for sentence in (MT.finding_distribution(values, MT.standing(values, MT.seed_scores(seed))),
+                     MT.finding_topics(MT.state_deny_silent(market), len(values)),
+                     MT.finding_exclusions(market["pages"])):
+        assert sentence in flat, sentence
