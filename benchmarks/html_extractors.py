@@ -72,8 +72,11 @@ def main() -> None:
     pages = sorted(args.folder.glob("*.htm*"))
     htmls = {p.name: p.read_bytes().decode("utf-8", errors="replace") for p in pages}
     found = candidates(args.old)
-    from resiliparse.extract.html2text import extract_plain_text
-    from resiliparse.parse.html import HTMLTree
+    try:
+        from resiliparse.extract.html2text import extract_plain_text
+        from resiliparse.parse.html import HTMLTree
+    except ImportError:
+        raise SystemExit("error: the reference text needs resiliparse: .venv/bin/pip install resiliparse") from None
 
     reference = {name: [_norm(line) for line in extract_plain_text(HTMLTree.parse(h)).splitlines()
                         if len(line.split()) >= 15] for name, h in htmls.items()}

@@ -41,6 +41,11 @@ def test_text_after_an_unclosed_iframe_is_kept(write_policy: Callable[..., Path]
     assert text.splitlines()[0] == BODY and "<p>" not in text
 
 
+def test_xhtml_page_with_xml_declaration(write_policy: Callable[..., Path]) -> None:
+    page = f'<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>{BODY}</p></body></html>'
+    assert _loaded(write_policy, page).strip() == BODY
+
+
 def test_cookie_banner_and_navigation_are_dropped(write_policy: Callable[..., Path]) -> None:
     page = ("<html><head><title>TITLETOKEN</title></head><body>"
             "<div id='cookie-banner'>We use cookies to improve your experience. BANNERTOKEN Accept all</div>"

@@ -22,7 +22,8 @@ and the README give the numbers. So the text is rendered here by general rules:
 - block elements become separate lines (joined by a blank line), list items get a
   bullet ``•`` so the segmenter recognises them, headings become lines of their own.
 
-An ``<iframe>`` never displays its content, and a page that leaves one unclosed
+An XHTML page's XML declaration is dropped (the text is already decoded). An ``<iframe>``
+never displays its content, and a page that leaves one unclosed
 would otherwise have the rest of its text swallowed as the frame's raw text; every
 ``<iframe ...>`` start tag is therefore closed where it stands before parsing.
 """
@@ -50,6 +51,8 @@ BANNER = re.compile(r"cookie[-_ ]?(?:banner|bar|notice|consent|popup|pop-up|moda
                     r"notification|alert|box|wall)|consent[-_ ]?(?:banner|bar|popup|modal|dialog|manager|box)|"
                     r"onetrust|cookiebot|gdpr[-_ ]?(?:banner|consent|popup|notice)", re.IGNORECASE)
 _IFRAME_START = re.compile(r"<iframe\b[^<>]{0,4096}>", re.IGNORECASE)
+#: An XHTML page's XML declaration (lxml refuses one in a str; the text is already decoded).
+_XML_DECLARATION = re.compile(r"\A\s{0,1000}<\?xml[^<>]{0,1000}\?>")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 _BULLET = "• "
 #: Deeper nesting than this is refused: libxml2 stops building the tree there.
@@ -101,7 +104,7 @@ class _Text:
 
 def parse(html: str) -> etree._Element | None:
     """The page's element tree (``None`` for a page without any element)."""
-    html = _IFRAME_START.sub(lambda m: m.group(0) + "</iframe>", html)
+    html = _IFRAME_START.sub(lambda m: m.group(0) + "</iframe>", _XML_DECLARATION.sub("", html, count=1))
     if not html.strip():
         return None
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)

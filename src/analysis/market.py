@@ -32,19 +32,22 @@ have no vendor key in the dataset; ``label`` is a readable name derived from the
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import multiprocessing as mp
 import os
 import re
 import shutil
+import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError, ManifestError, PolicyLensError
-from .loader import read_policy
+from .errors import InputError, ManifestError
+from .loader import Document, read_policy
 from .paths import PROCESSED_DIR, RAW_DIR
 
 if TYPE_CHECKING:
@@ -219,11 +222,12 @@ def process_pages(pages: list[MarketPage], raw_dir: Path = MARKET_RAW_DIR) -> li
         except InputError as err:
             screened.append((page, "", "no_text", err.problem, "", 0))
             continue
+        except Exception as err:  # noqa: BLE001 - one page the extractor cannot handle must not stop the rest
+            screened.append((page, "", "no_text", f"cannot be extracted ({type(err).__name__}: {err})", "", 0))
+            continue
         reason, detail, language, terms = screen(doc.text)
         screened.append((page, doc.text, reason, detail, language, terms))
     used = [(page.page_id, text) for page, text, reason, *_ in screened if not reason]
-    from .loader import Document
-
     results = iter(analyse_many([Document(path=v, vendor=v, text=t, sha256="", fmt="html") for v, t in used]))
     return [PageOutcome(page, len(text.split()), language, terms, reason, detail, text,
                         None if reason else next(results))
@@ -348,23 +352,15 @@ def exclusion_counts(pages: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["status", "reason", "meaning", "pages"])
 
 
-def cli(args: object) -> int:
-    """``python -m analysis market``: build the market tables and print one summary line."""
-    import time
-
+def cli(args: argparse.Namespace) -> int:
+    """``python -m analysis market``: build the market tables and print one summary line on stderr."""
     start = time.perf_counter()
-    try:
-        if getattr(args, "import_from", None):
-            n = import_corpus(Path(args.import_from), Path(args.raw))  # type: ignore[attr-defined]
-            print(f"copied {n} pages into {args.raw}/html and wrote its manifest.csv", flush=True)  # type: ignore
-        frames = build_market(Path(args.raw), Path(args.out), args.jobs)  # type: ignore[attr-defined]
-    except PolicyLensError:
-        raise
-    pages = frames["pages"]
+    if args.import_from:
+        n = import_corpus(Path(args.import_from), Path(args.raw))
+        print(f"copied {n} pages into {args.raw}/html and wrote its manifest.csv", file=sys.stderr)
+    pages = build_market(Path(args.raw), Path(args.out), args.jobs)["pages"]
     counts = pages.loc[pages["status"] == "excluded", "reason"].value_counts()
     why = ", ".join(f"{counts.get(r, 0)} {r}" for r in REASONS)
-    import sys
-
     print(f"market: {int((pages['status'] == 'used').sum())} of {len(pages)} pages analysed, excluded: {why}; "
-          f"{time.perf_counter() - start:.1f} s; tables in {args.out}", file=sys.stderr)  # type: ignore
+          f"{time.perf_counter() - start:.1f} s; tables in {args.out}", file=sys.stderr)
     return 0
