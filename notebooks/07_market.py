@@ -155,3 +155,4 @@ seed_sds = MT.state_deny_silent({"pages": pd.DataFrame({"vendor": T.vendors(), "
                                  "practices": seed["practices"]})
 show_table(pd.concat({"market policies": sds, "seed policies": seed_sds}, axis=1),
            caption="Policies that state, deny or say nothing, market and seed")
+show_table(MT.topic_quotes(market), caption="What such statements say: examples from named policies", index=False)

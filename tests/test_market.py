@@ -129,6 +129,19 @@ def test_parquet_outputs_are_byte_identical_across_runs(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".a.*")), "no temporary folder left behind"
 
 
+def test_stale_or_missing_tables_are_one_line_errors(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with pytest.raises(analysis.InputError, match="run 'make market'"):
+        M.read_market(tmp_path)
+    for name in M.MARKET_TABLES:
+        pq.write_table(pa.table({"vendor": ["x"]}), tmp_path / f"{name}.parquet")
+    with pytest.raises(analysis.SchemaError, match="differ from the schema") as info:
+        M.read_market(tmp_path)
+    assert "\n" not in str(info.value)
+
+
 # --------------------------------------------------------------------------- the committed outputs
 def test_load_processed_market_is_one_call_with_schema_dtypes() -> None:
     market = analysis.load_processed("market")

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError, ManifestError
+from .errors import InputError, ManifestError, SchemaError
 from .loader import Document, read_policy
 from .paths import PROCESSED_DIR, RAW_DIR
 
@@ -328,6 +328,9 @@ def read_market(directory: str | Path | None = None) -> dict[str, pd.DataFrame]:
             df = pq.read_table(path).to_pandas()
         except (OSError, ValueError) as err:
             raise InputError(path, f"cannot be read as a market table ({err}); run 'make market'") from None
+        if list(df.columns) != list(columns(name)):
+            raise SchemaError(path, f"columns {list(df.columns)} differ from the schema's {list(columns(name))}; "
+                                    "run 'make market' to rebuild the market tables")
         out[name] = validate(df.astype(columns(name)), name)
     return out
 

@@ -164,11 +164,14 @@ def prevalence(market: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def example_quotes(market: dict[str, pd.DataFrame], code: str, n: int = 2, max_chars: int = 260) -> pd.DataFrame:
     """Up to ``n`` supporting sentences of ``code`` from different named policies.
 
-    Deterministic choice: each policy's first supporting sentence, the shortest of those that
-    are at least 60 characters long (and at most ``max_chars``), ties broken by page id.
+    Deterministic choice: each policy's first supporting sentence that is not a heading, the
+    shortest of those that are at least 60 characters long (and at most ``max_chars``), ties
+    broken by page id.
     """
     rows = stated(market["practices"])
     rows = rows[rows["code"] == code].drop_duplicates(["vendor", "sentence_id"])
+    kinds = market["sentences"].set_index(["vendor", "sentence_id"])["kind"]
+    rows = rows[kinds.reindex(pd.MultiIndex.from_frame(rows[["vendor", "sentence_id"]])).to_numpy() != "heading"]
     quoted = tables.quotes(rows, market["sentences"]).sort_values(["vendor", "start"], kind="mergesort")
     first = quoted.drop_duplicates("vendor")
     length = first["text"].str.len()
@@ -207,6 +210,16 @@ def state_deny_silent(market: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows.append((topic, len(says), len(any_row - says), len(set(ids) - any_row)))
     out = pd.DataFrame(rows, columns=["topic", "states", "denies", "says nothing"]).set_index("topic")
     return out
+
+
+def topic_quotes(market: dict[str, pd.DataFrame], n: int = 2) -> pd.DataFrame:
+    """Example statements per topic of :data:`TOPICS` (chosen as in :func:`example_quotes`)."""
+    frames = []
+    for topic, code_list in TOPICS.items():
+        for code in code_list[:1]:  # the topic's main code
+            quotes = example_quotes(market, code, n)
+            frames.append(quotes.assign(Topic=topic)[["Topic", "Policy", "Quote"]])
+    return pd.concat(frames, ignore_index=True)
 
 
 # --------------------------------------------------------------------------- texts
