@@ -244,7 +244,11 @@ def run_pages(pages: list[MarketPage], raw_dir: Path = MARKET_RAW_DIR, jobs: int
         return process_pages(pages, raw_dir)
     size = max(1, min(8, len(pages) // (jobs * 4)))
     parts = [(pages[i:i + size], str(raw_dir)) for i in range(0, len(pages), size)]
-    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["analysis.market_worker"])  # workers inherit the codebook and language model
+    else:
+        ctx = mp.get_context("spawn")
     with ctx.Pool(jobs) as pool:
         return [o for chunk in pool.imap(_process_chunk, parts) for o in chunk]
 
