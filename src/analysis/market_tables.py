@@ -134,14 +134,15 @@ def category_groups(categories: str) -> list[str]:
 
 
 def by_category(market: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Category group × measure: median of the market policies in the group, and their number."""
+    """Category group × measure: median of the market policies in the group (the lower of the two middle
+    values when their number is even, so always a count a policy has), and their number."""
     pages = used_pages(market)
     values = market_scores(market)
     rows = [(g, vendor) for vendor, cats in zip(pages["vendor"], pages["device_categories"])
             for g in category_groups(cats)]
     member = pd.DataFrame(rows, columns=["group", "vendor"])
     joined = member.join(values, on="vendor")
-    out = joined.groupby("group")[list(MEASURES)].median()
+    out = joined.groupby("group")[list(MEASURES)].quantile(0.5, interpolation="lower").astype("int64")
     out.insert(0, "policies", joined.groupby("group").size())
     order = [*CATEGORY_GROUPS, "other devices", "category unknown"]
     return out.reindex([g for g in order if g in out.index])
