@@ -55,8 +55,8 @@ _IFRAME_START = re.compile(r"<iframe\b[^<>]{0,4096}>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"\A\s{0,1000}<\?xml[^<>]{0,1000}\?>")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 _BULLET = "• "
-#: Deeper nesting than this is refused: libxml2 stops building the tree there.
-MAX_DEPTH = 255
+#: Deeper nesting than this is refused: libxml2 (with its "huge" option) stops building the tree there.
+MAX_DEPTH = 2048
 
 
 class HTMLTooDeep(ValueError):
@@ -107,11 +107,11 @@ def parse(html: str) -> etree._Element | None:
     html = _IFRAME_START.sub(lambda m: m.group(0) + "</iframe>", _XML_DECLARATION.sub("", html, count=1))
     if not html.strip():
         return None
-    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True)
     root = etree.fromstring(html, parser)  # noqa: S320 - an HTML parser without network or entities
     for entry in parser.error_log:
         if "Excessive depth" in entry.message:
-            raise HTMLTooDeep(f"elements nested deeper than {MAX_DEPTH} levels; the page cannot be read in full")
+            raise HTMLTooDeep(f"elements nested deeper than {MAX_DEPTH:,} levels; the page cannot be read in full")
     return root
 
 
