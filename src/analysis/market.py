@@ -250,7 +250,10 @@ def run_pages(pages: list[MarketPage], raw_dir: Path = MARKET_RAW_DIR, jobs: int
     else:
         ctx = mp.get_context("spawn")
     with ctx.Pool(jobs) as pool:
-        return [o for chunk in pool.imap(_process_chunk, parts) for o in chunk]
+        results = pool.imap(_process_chunk, parts)
+        import pyarrow.parquet  # noqa: F401 - imported while the workers run: the tables are built next
+        import pandas  # noqa: F401
+        return [o for chunk in results for o in chunk]
 
 
 def labels(pages: list[MarketPage]) -> dict[str, str]:
