@@ -58,7 +58,9 @@ show_text(CITATION, label="Data:")
 # Every page of the corpus is screened in this order: readable text left after dropping page chrome (navigation,
 # cookie banners, footers), at least 100 words, English (py3langid on three samples of the text), privacy-policy
 # vocabulary (personal data, third parties, consent, retention...), and not a copy of an earlier page. The first
-# check a page fails is its reason; the second table lists every excluded page.
+# check a page fails is its reason; the second table lists every excluded page. Each analysed page counts as one
+# policy: a vendor whose two different policy pages were collected (a product policy and a website policy, say)
+# counts twice.
 
 # %%
 show_text(MT.finding_exclusions(pages), label="Finding:")
