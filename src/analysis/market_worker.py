@@ -8,11 +8,15 @@ privacy policies, which the workers would otherwise each build again.
 from __future__ import annotations
 
 from .codebook import load_codebook
+from .errors import PolicyLensError
 from .loader import read_policy
 from .market import identify_languages
 from .paths import RAW_POLICIES_DIR
 from .pipeline import analyse_many
 
-load_codebook()
-identify_languages("This sentence only loads the language model.")
-analyse_many([read_policy(p) for p in sorted(RAW_POLICIES_DIR.glob("*.txt"))])
+try:
+    load_codebook()
+    identify_languages("This sentence only loads the language model.")
+    analyse_many([read_policy(p) for p in sorted(RAW_POLICIES_DIR.glob("*.txt"))])
+except (OSError, PolicyLensError):
+    pass  # only a warm-up: each worker then loads what it needs itself, and reports any problem per page
