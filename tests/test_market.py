@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 import analysis
 from analysis import market as M
@@ -66,12 +66,43 @@ def test_manifest_lists_every_page_with_its_sha256_and_citation() -> None:
 
 
 def test_a_changed_page_is_refused(tmp_path: Path) -> None:
-    raw = _subset(tmp_path, ("020_www-alarm-com.html",))
-    page = raw / "html" / "020_www-alarm-com.html"
+    raw = _subset(tmp_path, ("020_www-alarm-com.html", "603_www-veluxusa-com.html"))
+    page = raw / "html" / "603_www-veluxusa-com.html"
     page.write_bytes(page.read_bytes().replace(b"Privacy", b"Privacz", 1))
-    with pytest.raises(ManifestError, match="sha256 or size does not match") as info:
-        M.build_market(raw, tmp_path / "out")
-    assert "\n" not in str(info.value) and not (tmp_path / "out").exists()
+    for jobs in (1, 2):
+        with pytest.raises(ManifestError, match="sha256 or size does not match") as info:
+            M.build_market(raw, tmp_path / "out", jobs=jobs)
+        assert str(info.value).startswith(str(page)) and "\n" not in str(info.value)
+        assert not (tmp_path / "out").exists()
+    proc = run_cli("market", "--raw", str(raw), "--out", str(tmp_path / "out"), "-j", "2", timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip() == f"error: {info.value}"
+
+
+def test_a_page_the_analysis_fails_on_is_excluded_as_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import pipeline
+
+    real = pipeline.analyse_many
+
+    def failing(docs, book=None):  # noqa: ANN001, ANN202
+        if any("velux" in d.vendor for d in docs):
+            raise RuntimeError("boom")
+        return real(docs, book)
+
+    monkeypatch.setattr(pipeline, "analyse_many", failing)
+    raw = _subset(tmp_path, ("020_www-alarm-com.html", "603_www-veluxusa-com.html"))
+    pages = M.build_market(raw, tmp_path / "out")["pages"].set_index("vendor")
+    assert pages.loc["603_www-veluxusa-com", "reason"] == "error"
+    assert "RuntimeError: boom" in pages.loc["603_www-veluxusa-com", "detail"]
+    assert pages.loc["020_www-alarm-com", "status"] == "used"
+
+
+def test_errors_cross_process_boundaries_intact() -> None:
+    import pickle
+
+    err = ManifestError("data/raw/market/html/x.html", "sha256 or size does not match")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is ManifestError and str(back) == str(err) and back.problem == err.problem
 
 
 # --------------------------------------------------------------------------- screening

@@ -12,6 +12,10 @@ class PolicyLensError(Exception):
         self.problem = " ".join(str(problem).split())
         super().__init__(f"{self.source}: {self.problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        """Pickle as (source, problem), so the error crosses from a worker process intact."""
+        return type(self), (self.source, self.problem)
+
 
 class InputError(PolicyLensError):
     """A policy file that cannot be read as policy text."""

@@ -23,7 +23,9 @@ Screening, in this order; the first that applies is a page's one exclusion reaso
    third parties, consent, retention, disclosure, collection, processing), or fewer than
    :data:`MIN_TERMS_PER_1000` per 1,000 words; the detail says what the page looks like
    instead (a login page, a page-not-found page, a shop or product page);
-5. ``duplicate``: the same extracted text as a page earlier in file order.
+5. ``duplicate``: the same extracted text as a page earlier in file order;
+
+and ``error`` if the analysis itself fails on a page (a bug: the page is named, the others go on).
 
 Every page gets one row in the ``pages`` table, used or excluded with its reason: nothing is
 dropped silently. In the market tables the ``vendor`` column holds the page id (the file
@@ -81,7 +83,8 @@ PAGE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 REASONS: dict[str, str] = {"no_text": "no readable text", "too_short": f"fewer than {MIN_WORDS} words",
                            "not_english": "not in English", "not_a_policy": "not a privacy policy",
-                           "duplicate": "same text as another page"}
+                           "duplicate": "same text as another page",
+                           "error": "could not be analysed (internal error)"}
 
 
 @dataclass(frozen=True)
@@ -212,8 +215,6 @@ class PageOutcome:
 
 def process_pages(pages: list[MarketPage], raw_dir: Path = MARKET_RAW_DIR) -> list[PageOutcome]:
     """Verify, extract, screen and analyse pages (one worker's share), in the given order."""
-    from .pipeline import analyse_many
-
     screened: list[tuple[MarketPage, str, str, str, str, int]] = []
     for page in pages:
         path = verify_page(page, raw_dir)
@@ -227,11 +228,32 @@ def process_pages(pages: list[MarketPage], raw_dir: Path = MARKET_RAW_DIR) -> li
             continue
         reason, detail, language, terms = screen(doc.text)
         screened.append((page, doc.text, reason, detail, language, terms))
-    used = [(page.page_id, text) for page, text, reason, *_ in screened if not reason]
-    results = iter(analyse_many([Document(path=v, vendor=v, text=t, sha256="", fmt="html") for v, t in used]))
-    return [PageOutcome(page, len(text.split()), language, terms, reason, detail, text,
-                        None if reason else next(results))
-            for page, text, reason, detail, language, terms in screened]
+    results = _analyse([(page.page_id, text) for page, text, reason, *_ in screened if not reason])
+    out = []
+    for page, text, reason, detail, language, terms in screened:
+        result = None if reason else results[page.page_id]
+        if isinstance(result, str):
+            reason, detail, result = "error", result, None
+        out.append(PageOutcome(page, len(text.split()), language, terms, reason, detail, text, result))
+    return out
+
+
+def _analyse(texts: list[tuple[str, str]]) -> dict[str, PolicyResult | str]:
+    """Analyse (page id, text) pairs together; should that fail, one by one, a failure becoming its message."""
+    from .pipeline import analyse, analyse_many
+
+    docs = [Document(path=v, vendor=v, text=t, sha256="", fmt="html") for v, t in texts]
+    try:
+        return dict(zip((d.vendor for d in docs), analyse_many(docs)))
+    except Exception:  # noqa: BLE001 - find the page that triggers it
+        pass
+    out: dict[str, PolicyResult | str] = {}
+    for doc in docs:
+        try:
+            out[doc.vendor] = analyse(doc)
+        except Exception as err:  # noqa: BLE001 - one page must not stop the rest
+            out[doc.vendor] = f"internal error {type(err).__name__}: {err}"
+    return out
 
 
 def _process_chunk(args: tuple[list[MarketPage], str]) -> list[PageOutcome]:
@@ -347,6 +369,8 @@ def build_market(raw_dir: Path = MARKET_RAW_DIR, out_dir: Path = MARKET_OUT_DIR,
     pages = read_market_manifest(raw_dir)
     if not pages:
         raise ManifestError(raw_dir / "manifest.csv", "lists no pages")
+    for page in pages:
+        verify_page(page, raw_dir)  # every page first: a changed one stops the run before any work
     frames = to_market_frames(run_pages(pages, raw_dir, jobs))
     write_parquet(frames, out_dir)
     return frames
