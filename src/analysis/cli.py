@@ -136,6 +136,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return evaluate_cli(args)
 
 
+def cmd_gold(args: argparse.Namespace) -> int:
+    """``python -m analysis gold``: rewrite gold.csv from the coders' files, print agreement."""
+    from .sentence_gold import GOLD_PATH, agreement, write_gold
+
+    n = write_gold()
+    print(f"{GOLD_PATH.relative_to(GOLD_PATH.parents[3])}: {n} rows")
+    print("agreement of the two coders (units x codes):")
+    print(agreement().to_string(index=False))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
@@ -155,7 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--processed", help="directory with practices.csv (default data/processed)")
     ev.add_argument("--by", choices=("dimension", "code", "vendor"), default="dimension")
     ev.add_argument("--errors", action="store_true", help="also list false positives and negatives")
+    ev.add_argument("--level", choices=("policy", "sentence"), default="policy",
+                    help="policy: (vendor, code) presence; sentence: every evidence sentence against "
+                         "data/annotations/sentences/gold.csv")
     ev.set_defaults(func=cmd_evaluate)
+    gd = sub.add_parser("gold", help="rebuild the sentence-level gold labels from the two coders' files "
+                                     "and print their agreement")
+    gd.set_defaults(func=cmd_gold)
     mf = sub.add_parser("manifest", help="verify data/raw/manifest.csv against the raw files")
     mf.set_defaults(func=cmd_manifest)
     rg = sub.add_parser("register", help="add a .txt policy to data/raw/policies and the manifest")

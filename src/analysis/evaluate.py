@@ -87,6 +87,54 @@ def judge(labels: pd.DataFrame, predicted: set[tuple[str, str]]) -> pd.DataFrame
     return df
 
 
+def judge_sentences(gold: pd.DataFrame, predicted: pd.DataFrame, polarity: str = "states") -> pd.DataFrame:
+    """Sentence-level outcome per item, in :func:`judge`'s format (``scores`` applies).
+
+    ``predicted`` has vendor, dimension, code, polarity, start, end (the practices table,
+    or the baseline's sentences). A gold sentence of ``polarity`` marked ``clear`` is a TP
+    when a predicted row of the same vendor, code and polarity overlaps it, else a FN; a
+    predicted row that overlaps no gold row of its code is a FP; one that overlaps only
+    ambiguous gold rows (including "none, ambiguous") is left out (outcome ``ambiguous``).
+    Overlap, not equality, so that a segmenter change that moves a boundary does not turn
+    a right answer into two errors.
+    """
+    gold = gold[gold["polarity"].isin([polarity, "none"]) | (gold["certainty"] == "ambiguous")]
+    pred = predicted[predicted["polarity"] == polarity] if "polarity" in predicted else predicted
+    spans: dict[tuple[str, str], list[tuple[int, int, bool]]] = {}
+    for v, c, pol, cert, a, b in zip(gold["vendor"], gold["code"], gold["polarity"], gold["certainty"],
+                                      gold["start"], gold["end"]):
+        spans.setdefault((v, c), []).append((a, b, cert == "clear" and pol == polarity))
+    hit: set[tuple[str, str, int]] = set()
+    rows = []
+    for v, d, c, a, b in zip(pred["vendor"], pred["dimension"], pred["code"], pred["start"], pred["end"]):
+        over = [(ga, gb, ok) for ga, gb, ok in spans.get((v, c), ()) if ga < b and a < gb]
+        hit.update((v, c, ga) for ga, _, ok in over if ok)
+        outcome = "TP" if any(ok for *_, ok in over) else ("ambiguous" if over else "FP")
+        if outcome != "TP":  # TPs are counted once, on the gold side
+            rows.append((v, d, c, outcome, a, b))
+    for v, d, c, pol, cert, a, b in zip(gold["vendor"], gold["dimension"], gold["code"], gold["polarity"],
+                                         gold["certainty"], gold["start"], gold["end"]):
+        if cert == "clear" and pol == polarity:
+            rows.append((v, d, c, "TP" if (v, c, a) in hit else "FN", a, b))
+    return pd.DataFrame(rows, columns=["vendor", "dimension", "code", "outcome", "start", "end"]).sort_values(
+        ["vendor", "dimension", "code", "start"], kind="mergesort", ignore_index=True)
+
+
+def baseline_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Sentence-level keyword baseline: a unit (not a heading) is predicted for a code when
+    any phrase of the code's taxonomy label occurs in it (polarity ``states``)."""
+    from .codebook import load_codebook
+
+    book = load_codebook()
+    patterns = {c: re.compile("|".join(r"\b" + re.escape(p) + r"\b" for p in ps), re.IGNORECASE)
+                for c, ps in ((c, label_phrases(label)) for c, label in book.labels.items()) if ps}
+    units = sentences[sentences["kind"] != "heading"]
+    rows = [(v, book.dimensions[c], c, "states", a, b)
+            for v, a, b, t in zip(units["vendor"], units["start"], units["end"], units["text"])
+            for c, pat in patterns.items() if pat.search(t)]
+    return pd.DataFrame(rows, columns=["vendor", "dimension", "code", "polarity", "start", "end"])
+
+
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else float("nan")
     r = tp / (tp + fn) if tp + fn else float("nan")
@@ -155,19 +203,65 @@ def evaluate(processed: str | Path = PROCESSED_DIR, annotations: str | Path = AN
         "baseline_judged": base,
         "baseline_by_dimension": scores(base, "dimension"),
         "errors": error_table(judged, practices),
+        **sentence_level(Path(processed)),
+    }
+
+
+def sentence_errors(judged: pd.DataFrame) -> pd.DataFrame:
+    """Sentence-level false positives and negatives with the sentence text."""
+    from .paths import RAW_POLICIES_DIR as raw
+
+    texts: dict[str, str] = {}
+    err = judged[judged["outcome"].isin(["FP", "FN"])]
+    rows = []
+    for o, v, c, a, b in zip(err["outcome"], err["vendor"], err["code"], err["start"], err["end"]):
+        if v not in texts:
+            texts[v] = (Path(raw) / f"{v}.txt").read_text(encoding="utf-8-sig")
+        rows.append((o, v, c, a, texts[v][a:b]))
+    return pd.DataFrame(rows, columns=["outcome", "vendor", "code", "start", "sentence"])
+
+
+def sentence_level(processed: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
+    """Sentence-level scores against ``data/annotations/sentences/gold.csv``: statements
+    (and the keyword baseline) per dimension and code, denials per dimension."""
+    from .schema import read_table
+    from .sentence_gold import load_gold
+
+    gold = load_gold()
+    practices = read_table(str(processed / "practices.csv"), "practices")
+    sentences = read_table(str(processed / "sentences.csv"), "sentences")
+    vendors = set(gold["vendor"])
+    practices = practices[practices["vendor"].isin(vendors)]
+    judged = judge_sentences(gold, practices)
+    base = judge_sentences(gold, baseline_sentences(sentences[sentences["vendor"].isin(vendors)]))
+    return {
+        "sentence_judged": judged,
+        "sentence_by_dimension": scores(judged, "dimension"),
+        "sentence_by_code": scores(judged, "code"),
+        "sentence_baseline_by_dimension": scores(base, "dimension"),
+        "sentence_denials": scores(judge_sentences(gold, practices, "denies"), "dimension"),
     }
 
 
 def evaluate_cli(args: argparse.Namespace) -> int:
     """``python -m analysis evaluate``: print the score table (and errors with --errors)."""
     res = evaluate(args.processed or PROCESSED_DIR)
-    table = res[f"by_{args.by}"].copy()
+    prefix = "sentence_" if getattr(args, "level", "policy") == "sentence" else ""
+    if prefix and args.by == "vendor":
+        res["sentence_by_vendor"] = scores(res["sentence_judged"], "vendor")
+    table = res[f"{prefix}by_{args.by}"].copy()
     if args.by == "dimension":
-        base = res["baseline_by_dimension"].set_index("dimension")
+        base = res[f"{prefix}baseline_by_dimension"].set_index("dimension")
         table["baseline_f1"] = table["dimension"].map(base["f1"])
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 110):
         print(table.to_string(index=False))
-        if args.errors:
+        if prefix:
+            print("\ndenials (polarity 'denies'):")
+            print(res["sentence_denials"].to_string(index=False))
+        if args.errors and prefix:
+            print()
+            print(sentence_errors(res["sentence_judged"]).to_string(index=False))
+        elif args.errors:
             print()
             print(res["errors"][["outcome", "vendor", "code", "sentence"]].to_string(index=False))
     sys.stdout.flush()
