@@ -15,7 +15,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: install extract notebooks html report test test-unit test-notebooks test-browser lab bench profile clean
+.PHONY: readme install extract notebooks html report test test-unit test-notebooks test-browser lab bench profile clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; run make PYTHON=/path/to/python3.11" >&2; exit 2; }
@@ -39,7 +39,10 @@ notebooks: extract
 html: install
 	$(BIN)/python -m analysis.notebooks html --out reports $(NOTEBOOKS)
 
-report: notebooks html
+readme: extract
+	$(BIN)/python -m analysis.readme
+
+report: notebooks html readme
 
 test-unit: install
 	$(BIN)/python -m pytest -q tests

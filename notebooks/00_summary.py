@@ -52,11 +52,7 @@ assert (overview.le(T.dimension_sizes(), axis=1)).all().all(), "more codes found
 # data types it says it collects, or of the rights it grants); the number in each cell is the count of codes found.
 
 # %%
-shares = overview / T.dimension_sizes()
-best = shares.mean(axis=1)
-finding = (f"{F.join(F.top(best)[0])} covers the largest share of the taxonomy on average "
-           f"({F.top(best)[1]:.0%}); {F.join(F.top(best, largest=False)[0])} the smallest "
-           f"({F.top(best, largest=False)[1]:.0%}).")
+finding = F.overview_finding(practices)
 show_text(finding, label="Finding:")
 fig, ax = plt.subplots(figsize=(9, 3.8))
 labels = {d: f"{T.DIMENSION_LABELS[d]} (of {n})" for d, n in T.dimension_sizes().items()}
@@ -69,15 +65,7 @@ show_table(T.labelled(overview.rename(columns=labels)).T, caption="Codes found p
 # ## Headline findings
 
 # %%
-headlines = {
-    "The texts": [F.corpus_length(metrics), F.corpus_readability(metrics), F.corpus_defects(facts)],
-    "Data collected": [F.data_types(practices), F.sensors(practices)],
-    "Sharing": [F.recipients(practices), F.named_organisations(facts), F.no_sale(practices),
-                F.without_consent(practices)],
-    "Rights": [F.coverage(practices), F.rights_gaps(practices), F.response_time(facts)],
-    "Practices": [F.retention(practices, facts), F.children(facts), F.storage(facts)],
-}
-for topic, sentences_ in headlines.items():
+for topic, sentences_ in F.headlines(data).items():
     for sentence in sentences_:
         show_text(sentence, label=f"{topic}:")
 

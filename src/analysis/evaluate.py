@@ -227,11 +227,15 @@ def sentence_level(processed: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     from .schema import read_table
     from .sentence_gold import load_gold
 
+    from .codebook import load_taxonomy
+
     gold = load_gold()
     practices = read_table(str(processed / "practices.csv"), "practices")
     sentences = read_table(str(processed / "sentences.csv"), "sentences")
     vendors = set(gold["vendor"])
-    practices = practices[practices["vendor"].isin(vendors)]
+    tax = load_taxonomy()
+    coded = {c for d in DIMENSIONS for c in tax[d]}  # the coders labelled the taxonomy's codes only
+    practices = practices[practices["vendor"].isin(vendors) & practices["code"].isin(coded)]
     judged = judge_sentences(gold, practices)
     base = judge_sentences(gold, baseline_sentences(sentences[sentences["vendor"].isin(vendors)]))
     return {
