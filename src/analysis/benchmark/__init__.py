@@ -31,6 +31,7 @@ class Spec:
     code_labels: Callable[[dict[str, str]], dict[str, tuple[str, ...]]]  # codebook dims -> code -> labels
     reference: dict | None
     notes: tuple[str, ...]
+    approximate: tuple[str, ...] = ()  # dimensions whose gold comes from an approximate mapping
 
 
 def _opp_code_labels(dims: dict[str, str]) -> dict[str, tuple[str, ...]]:
@@ -59,7 +60,8 @@ SPECS: dict[str, Spec] = {
          "false = denies)",
          "data_type and recipient: 'Data Categories'/'Data Recipients' values mapped by a small list of value "
          "words (analysis.benchmark.datasets.GDPR_VALUE_WORDS); values naming no specific kind "
-         "('personal data', 'third parties') are not scored")),
+         "('personal data', 'third parties') are not scored"),
+        ("data_type", "recipient")),
 }
 
 
@@ -98,7 +100,7 @@ def run(name: str, path: str | Path) -> tuple[dict, dict]:
         "units": sum(len(p.units) for p in policies),
         "gold_items": {pol: sum(1 for i in gold if i[3] == pol) for pol in (STATES, DENIES, ANY)},
         "polarity_reported": has_polarity, "labels": label_dims, "notes": list(spec.notes),
-        "reference": spec.reference,
+        "reference": spec.reference, "approximate_dimensions": list(spec.approximate),
         "by_dimension": [_rounded(r) for r in by_dim], "by_label": [_rounded(r) for r in by_label],
     }
     return result, {"policies": policies, "gold": gold, "systems": systems, "seconds": clock}
