@@ -60,7 +60,8 @@ SPECS: dict[str, Spec] = {
          "false = denies)",
          "data_type and recipient: 'Data Categories'/'Data Recipients' values mapped by a small list of value "
          "words (analysis.benchmark.datasets.GDPR_VALUE_WORDS); values naming no specific kind "
-         "('personal data', 'third parties') are not scored"),
+         "('personal data', 'usage data', 'location') are not scored; generic 'third parties'/'partners' count as "
+         "service providers, as in the taxonomy"),
         ("data_type", "recipient")),
 }
 

@@ -63,14 +63,15 @@ GDPR_REQUIREMENTS: dict[str, str] = {
 }
 # ``Data Categories`` / ``Data Recipients`` values are free text ("your email address",
 # "advertising partners"). A value maps to a code when it contains one of these words; a
-# value naming no specific kind ("personal data", "usage data", "third parties") maps to
+# value naming no specific kind ("personal data", "usage data", "location") maps to
 # nothing and is not scored. Kept small on purpose: only words whose meaning is unambiguous.
 GDPR_VALUE_WORDS: dict[str, dict[str, str]] = {
     "Data Categories": {
         "contact.name": r"\b(?:first|last|full|real|your) name\b|^name$|name of the user",
         "contact.email": r"e-?mail",
         "contact.phone": r"phone number|mobile number|telephone",
-        "contact.postal_address": r"postal address|mailing address|street address|home address|billing address|shipping address|delivery address",
+        "contact.postal_address": r"postal address|mailing address|street address|home address|billing address"
+                                  r"|shipping address|delivery address",
         "account.credentials": r"password",
         "financial.payment": r"payment|credit card|bank|billing",
         "device.identifiers": r"device id|unique device|imei|advertising id|android id|mac address|identifiers?\b",
@@ -85,7 +86,9 @@ GDPR_VALUE_WORDS: dict[str, dict[str, str]] = {
     },
     "Data Recipients": {
         "recipient.affiliates": r"affiliate|subsidiar|group compan",
-        "recipient.service_providers": r"service provider|processor|vendor|contractor",
+        # the taxonomy's service providers include generic ones ("third parties", "partners")
+        "recipient.service_providers": r"service provider|processor|vendor|contractor|supplier|\bagents?\b"
+                                       r"|third[- ]part|(?<!advertising )(?<!marketing )partner",
         "recipient.cloud_hosting": r"hosting|cloud",
         "recipient.advertising": r"advertis|marketing",
         "recipient.payment": r"payment",
