@@ -219,3 +219,9 @@ def test_readme_block_is_generated_from_the_committed_json() -> None:
     assert update_readme(readme, results) == text, "run make benchmark-external to regenerate the README block"
     block = text.split(README_BEGIN)[1].split(README_END)[0]
     assert "0.872" in block and markdown(results[0]) in block
+
+
+def test_value_words_keep_specific_kinds_apart() -> None:
+    assert gdpr_value_codes("Data Recipients", "our business partners") == ["recipient.service_providers"]
+    assert gdpr_value_codes("Data Recipients", "electronic payment service provider") == ["recipient.payment"]
+    assert gdpr_value_codes("Data Recipients", "joint venture partners") == ["recipient.affiliates"]

@@ -85,10 +85,12 @@ GDPR_VALUE_WORDS: dict[str, dict[str, str]] = {
         "demographic": r"\bage\b|gender|date of birth|birthday|language",
     },
     "Data Recipients": {
-        "recipient.affiliates": r"affiliate|subsidiar|group compan",
-        # the taxonomy's service providers include generic ones ("third parties", "partners")
-        "recipient.service_providers": r"service provider|processor|vendor|contractor|supplier|\bagents?\b"
-                                       r"|third[- ]part|(?<!advertising )(?<!marketing )partner",
+        "recipient.affiliates": r"affiliate|subsidiar|group compan|joint venture|parent compan",
+        # the taxonomy's service providers include generic ones ("third parties", "partners"), not the kinds
+        # that have a code of their own ("payment service provider", "advertising partners")
+        "recipient.service_providers": r"(?<!payment )(?<!advertising )(?<!marketing )(?<!hosting )(?<!cloud )(?<!venture )"
+                                       r"(?:service provider|partner)|processor|vendor|contractor|supplier"
+                                       r"|\bagents?\b|third[- ]part",
         "recipient.cloud_hosting": r"hosting|cloud",
         "recipient.advertising": r"advertis|marketing",
         "recipient.payment": r"payment",

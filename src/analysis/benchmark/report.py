@@ -147,6 +147,9 @@ def error_listing(result: dict, material: dict, n: int, seed: int = 0) -> str:
                      if (pid, uid, label, pol) in gold]
             out.append(f"[{kind[6:8]}{k}] {pid} {result['unit']} {uid} | {label}"
                        + (f" | {', '.join(flags)}" if flags and kind.startswith("FALSE P") else ""))
+            others = sorted({g[2] for g in gold if g[:2] == (pid, uid) and g[3] == STATES and g[2] != label})
+            if others:
+                out.append(f"    annotated with: {'; '.join(others)}")
             if kind.startswith("FALSE P"):
                 for code, start, end in pred.why[(pid, uid, label, STATES)][:3]:
                     out.append(f"    {code}: {p.text[start:end]!r}")
