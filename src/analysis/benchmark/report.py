@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .datasets import ANY, DENIES, STATES
+from .score import Predictions
 
 ROW_COLUMNS = ["system", "level", "polarity", "dimension", "label", "gold", "predicted", "tp", "fp", "fn",
                "precision", "recall", "f1", "macro_f1"]
@@ -126,36 +127,41 @@ def to_csv(rows: list[dict], columns: list[str]) -> str:
 
 
 def error_listing(result: dict, material: dict, n: int, seed: int = 0) -> str:
-    """``n`` false positives and ``n`` false negatives of the extractor (evidence level, stated),
-    drawn at random with a fixed seed, with the finding's sentence and the unit's text."""
+    """``n`` false positives and ``n`` false negatives of the extractor at the evidence level,
+    drawn at random with a fixed seed, with the finding's sentences and the unit's text; for
+    statements, and for denials when the extractor reports polarity."""
     policies = {p.pid: p for p in material["policies"]}
-    pred = material["systems"]["extractor"]
-    gold = material["gold"]
-    labels = result["labels"]
-    stated = {i for i in gold if i[3] == STATES}
-    pred_states = {i for i in pred.items if i[3] == STATES and i[2] in labels}
-    fps, fns = sorted(pred_states - stated), sorted(stated - pred_states)
+    pred, gold, labels = material["systems"]["extractor"], material["gold"], result["labels"]
     rng = random.Random(seed)
     out = []
-    for kind, items in (("FALSE POSITIVE", fps), ("FALSE NEGATIVE", fns)):
-        chosen = sorted(rng.sample(items, min(n, len(items))))
-        out.append(f"=== {len(chosen)} of {len(items)} {kind}S ({result['unit']} x label, stated) ===")
-        for k, (pid, uid, label, _) in enumerate(chosen, 1):
-            p = policies[pid]
-            u = next(x for x in p.units if x.uid == uid)
-            flags = [f for f, pol in (("annotated denial", DENIES), ("annotated either way", ANY))
-                     if (pid, uid, label, pol) in gold]
-            out.append(f"[{kind[6:8]}{k}] {pid} {result['unit']} {uid} | {label}"
-                       + (f" | {', '.join(flags)}" if flags and kind.startswith("FALSE P") else ""))
-            others = sorted({g[2] for g in gold if g[:2] == (pid, uid) and g[3] == STATES and g[2] != label})
-            if others:
-                out.append(f"    annotated with: {'; '.join(others)}")
-            if kind.startswith("FALSE P"):
-                for code, start, end in pred.why[(pid, uid, label, STATES)][:3]:
-                    out.append(f"    {code}: {p.text[start:end]!r}")
-            out.append(f"    {result['unit']}: {_clip(p.text[u.start:u.end], 600)!r}")
-        out.append("")
+    for pol in (STATES, DENIES) if result["polarity_reported"] else (STATES,):
+        g = {i for i in gold if i[3] == pol}
+        p = {i for i in pred.items if i[3] == pol and i[2] in labels}
+        for kind, items in (("FALSE POSITIVE", sorted(p - g)), ("FALSE NEGATIVE", sorted(g - p))):
+            chosen = sorted(rng.sample(items, min(n, len(items))))
+            out.append(f"=== {len(chosen)} of {len(items)} {kind}S ({result['unit']} x label, {pol}) ===")
+            for k, item in enumerate(chosen, 1):
+                out += _explain(item, f"{kind[6]}{pol[0].upper()}{k}", kind == "FALSE POSITIVE", policies, gold,
+                                pred, result["unit"])
+            out.append("")
     return "\n".join(out)
+
+
+def _explain(item: tuple, tag: str, positive: bool, policies: dict, gold: set, pred: Predictions,
+             unit_name: str) -> list[str]:
+    """Lines describing one error: unit, other labels, the finding's sentences, the unit's text."""
+    pid, uid, label, pol = item
+    p = policies[pid]
+    u = next(x for x in p.units if x.uid == uid)
+    flags = [f"annotated {q}" for q in (STATES, DENIES) if q != pol and (pid, uid, label, q) in gold]
+    out = [f"[{tag}] {pid} {unit_name} {uid} | {label}" + (f" | {', '.join(flags)}" if flags else "")]
+    others = sorted({g[2] for g in gold if g[:2] == (pid, uid) and g[3] == STATES and g[2] != label})
+    if others:
+        out.append(f"    annotated with: {'; '.join(others)}")
+    if positive:
+        out += [f"    {code}: {p.text[start:end]!r}" for code, start, end in pred.why[item][:3]]
+    out.append(f"    {unit_name}: {_clip(p.text[u.start:u.end], 600)!r}")
+    return out
 
 
 def _clip(s: str, n: int) -> str:
@@ -222,6 +228,15 @@ def markdown(result: dict) -> str:
         out += ["† gold mapped from free-text values by a short list of value words: approximate.", ""]
     if not result["polarity_reported"]:
         out += [f"Denials ({g[DENIES]} annotated items): not scored yet, the extractor reports no polarity.", ""]
+    else:
+        rows = {lv: {r["dimension"]: r for r in _pick(result["by_dimension"], system="extractor", level=lv,
+                                                        polarity=DENIES)} for lv in ("policy", "evidence")}
+        out += ["| denials (\"denies\" findings against annotated denials) | gold, policy level | P | R | F1 | "
+                "gold, evidence level | P | R | F1 |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        out += [f"| {d} | " + " | ".join(f"{r['gold']} | {_fmt(r['precision'])} | {_fmt(r['recall'])} | "
+                                         f"{_fmt(r['f1'])}" for r in (rows["policy"][d], rows["evidence"][d])) + " |"
+                for d in rows["evidence"]]
+        out.append("")
     return "\n".join(out).rstrip("\n")
 
 
