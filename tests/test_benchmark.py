@@ -225,3 +225,8 @@ def test_value_words_keep_specific_kinds_apart() -> None:
     assert gdpr_value_codes("Data Recipients", "our business partners") == ["recipient.service_providers"]
     assert gdpr_value_codes("Data Recipients", "electronic payment service provider") == ["recipient.payment"]
     assert gdpr_value_codes("Data Recipients", "joint venture partners") == ["recipient.affiliates"]
+
+
+def test_json_is_valid_and_round_trips() -> None:
+    result, _ = run("gdpr200", GDPR)
+    assert json.loads(to_json(result)) == json.loads(json.dumps(result))

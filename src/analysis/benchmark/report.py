@@ -112,8 +112,19 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def to_json(result: dict) -> str:
-    """Deterministic JSON of a result."""
-    return json.dumps(result, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """Deterministic JSON of a result: one key per line, one score row per line."""
+    def dump(v: object) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+    parts = []
+    for key in sorted(result):
+        value = result[key]
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            rows = ",\n  ".join(dump(r) for r in value)
+            parts.append(f"{dump(key)}: [\n  {rows}\n ]")
+        else:
+            parts.append(f"{dump(key)}: {dump(value)}")
+    return "{\n " + ",\n ".join(parts) + "\n}\n"
 
 
 def to_csv(rows: list[dict], columns: list[str]) -> str:
