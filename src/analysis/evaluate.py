@@ -59,17 +59,36 @@ def label_phrases(label: str) -> list[str]:
     return sorted({p for p in parts if p not in _STOP and len(p) > 2})
 
 
+def baseline_patterns(labels: dict[str, str] | None = None) -> dict[str, re.Pattern[str]]:
+    """One case-insensitive pattern per code matching any keyword phrase of its label (the baseline).
+
+    ``labels``: code -> taxonomy label (default: the codebook's labels). Codes whose label
+    leaves no phrase are left out.
+    """
+    if labels is None:
+        from .codebook import load_codebook
+
+        labels = load_codebook().labels
+    out = {}
+    for code, label in labels.items():
+        phrases = label_phrases(label)
+        if phrases:
+            out[code] = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+    return out
+
+
+def baseline_hits(text: str, patterns: dict[str, re.Pattern[str]]) -> list[tuple[str, int]]:
+    """Every (code, start offset) where a keyword phrase of the code's label occurs in ``text``."""
+    return [(code, m.start()) for code, pat in patterns.items() for m in pat.finditer(text)]
+
+
 def baseline_predictions(vendors: list[str], raw_dir: str | Path = RAW_POLICIES_DIR) -> set[tuple[str, str]]:
     """(vendor, code) pairs predicted by plain keyword matching of the taxonomy labels."""
-    from .codebook import load_codebook
-
-    phrases = {c: label_phrases(label) for c, label in load_codebook().labels.items()}
+    patterns = baseline_patterns()
     out = set()
     for v in vendors:
-        text = (Path(raw_dir) / f"{v}.txt").read_text(encoding="utf-8-sig").lower()
-        for code, ps in phrases.items():
-            if any(re.search(r"\b" + re.escape(p) + r"\b", text) for p in ps):
-                out.add((v, code))
+        text = (Path(raw_dir) / f"{v}.txt").read_text(encoding="utf-8-sig")
+        out |= {(v, code) for code, pat in patterns.items() if pat.search(text)}
     return out
 
 
@@ -126,8 +145,7 @@ def baseline_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     from .codebook import load_codebook
 
     book = load_codebook()
-    patterns = {c: re.compile("|".join(r"\b" + re.escape(p) + r"\b" for p in ps), re.IGNORECASE)
-                for c, ps in ((c, label_phrases(label)) for c, label in book.labels.items()) if ps}
+    patterns = baseline_patterns(book.labels)
     units = sentences[sentences["kind"] != "heading"]
     rows = [(v, book.dimensions[c], c, "states", a, b)
             for v, a, b, t in zip(units["vendor"], units["start"], units["end"], units["text"])
@@ -135,7 +153,7 @@ def baseline_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["vendor", "dimension", "code", "polarity", "start", "end"])
 
 
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else float("nan")
     r = tp / (tp + fn) if tp + fn else float("nan")
     f = 2 * p * r / (p + r) if tp else (0.0 if fp + fn else float("nan"))
@@ -150,8 +168,8 @@ def scores(judged: pd.DataFrame, by: str = "dimension") -> pd.DataFrame:
     for key, g in groups:
         n = g["outcome"].value_counts()
         tp, fp, fn, tn = (int(n.get(k, 0)) for k in ("TP", "FP", "FN", "TN"))
-        p, r, f = _prf(tp, fp, fn)
-        per_code = [_prf(*(int((c["outcome"] == k).sum()) for k in ("TP", "FP", "FN")))[2]
+        p, r, f = prf(tp, fp, fn)
+        per_code = [prf(*(int((c["outcome"] == k).sum()) for k in ("TP", "FP", "FN")))[2]
                     for _, c in g.groupby("code") if (c["outcome"].isin(["TP", "FP", "FN"])).any()]
         macro = float(pd.Series(per_code, dtype="float64").mean()) if per_code else float("nan")
         rows.append({by: key, "items": tp + fp + fn + tn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,

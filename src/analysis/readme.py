@@ -11,12 +11,12 @@ Blocks:
   and dimension;
 - ``accuracy``: policy-level and sentence-level scores on the five policies (with the keyword
   baselines), the coders' agreement, and the blind held-out sentences;
-- ``external``: the external benchmarks, from ``data/benchmarks/external.json`` as written
-  by ``make benchmark-external`` (the corpora themselves are never committed).
+
+The external benchmarks' block is written by ``make benchmark-external`` (see
+:mod:`analysis.benchmark.report`), from the scores saved in ``benchmarks/external/``.
 """
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -28,7 +28,6 @@ from .codebook import DIMENSIONS
 from .paths import DATA_DIR, PROJ_ROOT
 
 README_PATH: Path = PROJ_ROOT / "README.md"
-EXTERNAL_RESULTS: Path = DATA_DIR / "benchmarks" / "external.json"
 _BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end: (?P=name) -->)", re.DOTALL)
 
 
@@ -104,24 +103,8 @@ def accuracy_block() -> str:
     return _table(header, rows) + note
 
 
-def external_block(path: Path = EXTERNAL_RESULTS) -> str:
-    """The external benchmark tables from the saved results (or how to produce them)."""
-    if not path.exists():
-        return ("No saved results: run `make benchmark-external CORPORA=PATH` with the OPP-115 and "
-                "GDPR-Transparency-200 datasets.\n")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for name, bench in sorted(data.items()):
-        rows = [[r["level"], r["dimension"], _fmt(r.get("precision")), _fmt(r.get("recall")), _fmt(r.get("f1")),
-                 _fmt(r.get("baseline_f1"))] for r in bench["rows"]]
-        out.append(f"**{bench.get('title', name)}** ({bench.get('policies', '?')} policies)\n\n"
-                   + _table(["level", "dimension", "P", "R", "F1", "F1, keywords"], rows,
-                            "|---|---|---:|---:|---:|---:|"))
-    return "\n".join(out)
-
-
-BLOCKS: dict[str, Callable[[], str]] = {"headlines": headlines_block, "findings": findings_block, "accuracy": accuracy_block,
-                                        "external": external_block}
+BLOCKS: dict[str, Callable[[], str]] = {"headlines": headlines_block, "findings": findings_block,
+                                        "accuracy": accuracy_block}
 
 
 def render(text: str) -> str:
