@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from .codebook import Codebook, CodeRule, Context, lower_variant
 from .prefilter import TriggerIndex, rows_of
-from .segment import KIND_HEADING, Segment
+from .segment import KIND_HEADING, Segment, table_of_contents
 
 _CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
 
@@ -297,6 +297,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     part_rows, exclude_rows, context_rows = book.split_candidates(index.masks(book.triggers))
     candidates = iter(part_rows)
     memo = _Memo(text, rows, book, index, context_rows)
+    titles = table_of_contents(text, rows)  # entries of a table of contents are no statements
     for rule, may_exclude in zip(book.rules, exclude_rows):
         found = 0  # bitmask of the rows that state the code
         denied = 0  # bitmask of the rows with a denying hit (a stating hit elsewhere in the row wins)
@@ -304,7 +305,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
         exclude, exclude_src = (None, text) if rule.exclude is None else _searchable(rule.exclude, text, low)
         vetoes: dict[int, list[tuple[int, int]]] = {}
         for (part, _), mask in zip(rule.parts, candidates):
-            mask &= ~found
+            mask &= ~(found | titles)
             if not mask:
                 continue
             pattern, src = _searchable(part, text, low)
