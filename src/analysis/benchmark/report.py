@@ -227,14 +227,7 @@ def markdown(result: dict) -> str:
                 f"{_fmt(base[r['dimension']]['macro_f1'])} |" for r in ext]
         out.append("")
     if result["reference"]:
-        ref = result["reference"]
-        e = _pick(result["by_dimension"], system="extractor", level="evidence", polarity=ANY, dimension="all")[0]
-        b = _pick(result["by_dimension"], system="baseline", level="evidence", polarity=ANY, dimension="all")[0]
-        out += [f"Segment × category, either polarity (the task PrivBERT is scored on), {len(result['labels'])} "
-                f"mapped categories: extractor micro-F1 **{_fmt(e['f1'])}** / macro-F1 {_fmt(e['macro_f1'])}, "
-                f"keyword baseline {_fmt(b['f1'])} / {_fmt(b['macro_f1'])}; published PrivBERT "
-                f"{ref['micro_f1']:.3f} / {ref['macro_f1']:.3f} (BERT-base {ref['bert_base_micro_f1']:.3f} / "
-                f"{ref['bert_base_macro_f1']:.3f}; 12 categories, random segment split: indicative only).", ""]
+        out += [reference_sentence(result), ""]
     if result.get("approximate_dimensions"):
         out += ["† gold mapped from free-text values by a short list of value words: approximate.", ""]
     if not result["polarity_reported"]:
@@ -249,6 +242,18 @@ def markdown(result: dict) -> str:
                 for d in rows["evidence"]]
         out.append("")
     return "\n".join(out).rstrip("\n")
+
+
+def reference_sentence(result: dict) -> str:
+    """The extractor's segment × category micro-F1 next to the published reference (PrivBERT)."""
+    ref = result["reference"]
+    e = _pick(result["by_dimension"], system="extractor", level="evidence", polarity=ANY, dimension="all")[0]
+    b = _pick(result["by_dimension"], system="baseline", level="evidence", polarity=ANY, dimension="all")[0]
+    return (f"Segment × category, either polarity (the task PrivBERT is scored on), {len(result['labels'])} "
+            f"mapped categories: extractor micro-F1 **{_fmt(e['f1'])}** / macro-F1 {_fmt(e['macro_f1'])}, "
+            f"keyword baseline {_fmt(b['f1'])} / {_fmt(b['macro_f1'])}; published PrivBERT "
+            f"{ref['micro_f1']:.3f} / {ref['macro_f1']:.3f} (BERT-base {ref['bert_base_micro_f1']:.3f} / "
+            f"{ref['bert_base_macro_f1']:.3f}; 12 categories, random segment split: indicative only).")
 
 
 def update_readme(readme: Path, results: list[dict]) -> str:
@@ -273,3 +278,30 @@ def readme_main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(readme_main())
+
+
+def load_results(directory: Path | str) -> dict[str, dict]:
+    """The saved benchmark results (``<name>.json`` written by ``--json``), by benchmark name."""
+    out = {}
+    for path in sorted(Path(directory).glob("*.json")):
+        result = json.loads(path.read_text(encoding="utf-8"))
+        out[result["benchmark"]] = result
+    return out
+
+
+def dimension_frame(results: dict[str, dict], polarity: str = STATES):
+    """Tidy frame of the per-dimension scores of every benchmark: benchmark, level, dimension,
+    precision, recall, f1 of the extractor and f1 of the keyword baseline."""
+    import pandas as pd
+
+    rows = []
+    for name, result in results.items():
+        for level in ("policy", "evidence"):
+            base = {r["dimension"]: r for r in _pick(result["by_dimension"], system="baseline", level=level,
+                                                         polarity=polarity)}
+            for r in _pick(result["by_dimension"], system="extractor", level=level, polarity=polarity):
+                rows.append({"benchmark": result["title"], "level": level, "dimension": r["dimension"],
+                             "gold": r["gold"], "precision": r["precision"], "recall": r["recall"],
+                             "f1": r["f1"], "baseline_f1": base.get(r["dimension"], {}).get("f1")})
+    return pd.DataFrame(rows, columns=["benchmark", "level", "dimension", "gold", "precision", "recall", "f1",
+                                       "baseline_f1"])
