@@ -14,8 +14,9 @@ content changes, so re-executing and re-syncing a notebook changes nothing.
 ``html`` renders the already-executed notebooks with nbconvert into ``<out>/<stem>.html``
 and writes ``<out>/index.html`` linking them with each notebook's title and summary. The
 template loads nothing from the network (no MathJax, require.js or mermaid), images are
-embedded, and the output contains no timestamps or absolute paths. Outputs of cells tagged
-``interactive`` (JupyterLab-only widgets) are left out of the reports.
+embedded, and the output contains no timestamps or absolute paths. Cells tagged ``interactive``
+(JupyterLab-only widgets and the text introducing them) are left out of the reports, so no
+report ends in a cell that looks unexecuted.
 """
 from __future__ import annotations
 
@@ -149,7 +150,7 @@ def _exporter():  # noqa: ANN202 - nbconvert type
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_all_outputs_tags = {INTERACTIVE_TAG}
+    config.TagRemovePreprocessor.remove_cell_tags = {INTERACTIVE_TAG}
     config.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
     config.HTMLExporter.embed_images = True
     config.HTMLExporter.exclude_anchor_links = True
