@@ -139,8 +139,43 @@ def codes_for(sentence: str) -> set[str]:
     doc = Document(path="synthetic.txt", vendor="synthetic", text=text, sha256="x", fmt="txt")
     result = analysis.analyse(doc)
     for row in result.practices:
-        assert text[row[4]:row[5]] == row[6]
-    return {row[2] for row in result.practices}
+        assert text[row[5]:row[6]] == row[7]
+    return {row[2] for row in result.practices if row[3] == "states"}
+
+
+def denials_for(sentence: str) -> set[str]:
+    """Codes that the sentence denies ("we do not collect audio")."""
+    doc = Document(path="synthetic.txt", vendor="synthetic", text=policy_text(sentence), sha256="x", fmt="txt")
+    return {row[2] for row in analysis.analyse(doc).practices if row[3] == "denies"}
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    ("We do not collect audio recordings from your device.", "content.audio"),
+    ("We do not sell, rent or trade your personal information to advertisers.", "recipient.advertising"),
+    ("We will never share your personal data with advertising networks.", "recipient.advertising"),
+    ("We do not knowingly collect your precise GPS location.", "location.precise"),
+])
+def test_denial_is_a_finding_with_polarity_denies(sentence: str, code: str) -> None:
+    assert code in denials_for(sentence)
+    assert code not in codes_for(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    # the negator denies another verb: silent on the practice, not a denial
+    ("We cannot control the actions of other users with whom you may choose to share your content.",
+     "recipient.other_users"),
+    ("This policy does not cover the use of cookies by our partners.", "tracking.cookies"),
+    # a condition is not a denial
+    ("If you do not provide your e-mail address, we cannot create an account.", "contact.email"),
+])
+def test_a_negator_of_another_verb_or_a_condition_is_no_denial(sentence: str, code: str) -> None:
+    assert code not in denials_for(sentence)
+
+
+def test_statement_wins_over_denial_in_one_sentence() -> None:
+    sentence = "We do not sell your data to advertisers, but we share it with advertising partners to show you ads."
+    assert "recipient.advertising" in codes_for(sentence)
+    assert "recipient.advertising" not in denials_for(sentence)
 
 
 def test_filler_alone_has_no_codes() -> None:

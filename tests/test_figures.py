@@ -41,7 +41,8 @@ def raw_practices() -> pd.DataFrame:
 
 
 def _expected_count(raw: pd.DataFrame, vendor: str, code: str) -> int:
-    rows = raw[(raw["vendor"] == vendor) & (raw["code"] == code)]
+    """Distinct stating sentences, counted from the raw CSV rows (a denial is no support)."""
+    rows = raw[(raw["vendor"] == vendor) & (raw["code"] == code) & (raw["polarity"] == "states")]
     return int(rows["sentence_id"].nunique())
 
 

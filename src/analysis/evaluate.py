@@ -119,13 +119,18 @@ def scores(judged: pd.DataFrame, by: str = "dimension") -> pd.DataFrame:
 
 
 def predictions_from(practices: pd.DataFrame) -> set[tuple[str, str]]:
-    """(vendor, code) pairs with at least one supporting sentence."""
+    """(vendor, code) pairs with at least one supporting (stating, not denying) sentence."""
+    from .tables import stating
+
+    practices = stating(practices)
     return set(zip(practices["vendor"], practices["code"]))
 
 
 def error_table(judged: pd.DataFrame, practices: pd.DataFrame) -> pd.DataFrame:
     """False positives (with the extractor's first evidence sentence) and false negatives (with the gold quote)."""
-    first = practices.sort_values(["vendor", "code", "start"]).drop_duplicates(["vendor", "code"])
+    from .tables import stating
+
+    first = stating(practices).sort_values(["vendor", "code", "start"]).drop_duplicates(["vendor", "code"])
     ev = dict(zip(zip(first["vendor"], first["code"]), first["evidence"]))
     err = judged[judged["outcome"].isin(["FP", "FN"])].copy()
     err["sentence"] = [ev.get((v, c), "") if o == "FP" else q
@@ -195,7 +200,7 @@ def score_sentences(items: list[dict], book: object | None = None) -> tuple[pd.D
     rows = []
     for it in items:
         doc = Document(path=str(it["id"]), vendor="heldout", text=str(it["text"]), sha256="", fmt="txt")
-        found = {r[2] for r in analyse(doc, book).practices}
+        found = {r[2] for r in analyse(doc, book).practices if r[3] == "states"}
         expect, forbid = set(it.get("expect") or []), set(it.get("forbid") or [])
         for code in sorted(expect | found | forbid):
             rows.append({"id": it["id"], "dimension": dims.get(code, "?"), "code": code,

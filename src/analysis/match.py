@@ -28,14 +28,21 @@ from .segment import KIND_HEADING, Segment
 _CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
 
 
+STATES = "states"
+DENIES = "denies"
+POLARITIES = (STATES, DENIES)
+
+
 class Finding(NamedTuple):
-    """A code supported by one sentence."""
+    """A code supported by one sentence: the sentence ``states`` the practice, or ``denies``
+    it ("we do not collect audio", "we do not share ... with advertisers")."""
 
     dimension: str
     code: str
     sentence_id: int
     start: int
     end: int
+    polarity: str = STATES
 
 
 def lowered(text: str) -> str | None:
@@ -45,13 +52,21 @@ def lowered(text: str) -> str | None:
 
 
 _NEGATOR = re.compile(
-    r"(?:(?<!whether or )\bnot\b(?!\s+(?:limited|only|just|necessarily|exhaustive|restricted|exclusively))"
+    r"(?:(?<!whether or )\bnot\b(?!\s+(?:limited|limit|only|just|necessarily|exhaustive|restricted|exclusively))"
     r"|\bno\b(?!\s+(?:later|less|more|matter|longer\s+than))|\b(?:never|neither|nor|cannot)\b|n[’']t\b)",
     re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|should|in\s+case|whether)\s+(?:[\w’']+\s+){0,3}$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[;:.!?]|\b(?:but|however|whereas|although|though|and\s+(?:we|you|it|they))\b", re.IGNORECASE)
 PHRASE_NEGATION_WORDS = 12
 VERB_NEGATION_WORDS = 10
+# Between a negator and the verb it denies only auxiliaries, adverbs and a coordinated verb may
+# stand ("we do not sell", "will not and have never shared", "do not knowingly collect",
+# "do not sell, rent or trade"): "does not cover the use of cookies" or "cannot control ...
+# with whom you share" deny another verb, so they are no denial of the practice.
+_DENIAL_GAP = re.compile(
+    r"(?:[\s,]+|\b(?:and|or|nor|be|been|being|ever|have|has|had|will|shall|would|should|can|could|may|"
+    r"might|must|do|does|did|it|we|they|in\s+any\s+(?:way|case|form)|at\s+any\s+time|any\s+longer|"
+    r"sell|sold|rent|rented|trade|traded|lease|leased|share|shared|disclose|disclosed|\w+ly)\b)*")
 
 
 def negated_before(text: str, start: int, pos: int, max_words: int, is_lower: bool = False) -> bool:
@@ -71,6 +86,28 @@ def negated_before(text: str, start: int, pos: int, max_words: int, is_lower: bo
         return False
     negator_at = pos - len(window) + last.start()
     return not conditional.search(text[max(start, negator_at - 40):negator_at])
+
+
+def strictly_negated(text: str, start: int, pos: int, is_lower: bool = False) -> bool:
+    """True if a negator stands right before ``pos`` in ``text[start:pos]``, with only
+    auxiliaries, adverbs and coordinated sharing verbs in between (see ``_DENIAL_GAP``), and
+    is not part of a condition ("if you do not provide ...")."""
+    negator, conditional = _for(_NEGATOR, is_lower), _for(_CONDITIONAL, is_lower)
+    window = text[max(start, pos - 80):pos]
+    last = None
+    for last in negator.finditer(window):
+        pass
+    if last is None or not _DENIAL_GAP.fullmatch(window, last.end()):
+        return False
+    negator_at = pos - len(window) + last.start()
+    return not conditional.search(text[max(start, negator_at - 40):negator_at])
+
+
+def denied_context(ctx: Context, text: str, start: int, end: int, low: str | None = None) -> bool:
+    """True if some occurrence of the context verb in ``text[start:end]`` is strictly negated
+    (:func:`strictly_negated`): the sentence denies the practice rather than being silent."""
+    pattern, src = _searchable(ctx.pattern, text, low)
+    return any(strictly_negated(src, start, m.start(), low is not None) for m in pattern.finditer(src, start, end))
 
 
 def _for(pattern: re.Pattern[str], is_lower: bool) -> re.Pattern[str]:
@@ -183,17 +220,21 @@ class _Memo:
         return self._exceptions[i]
 
 
-def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> bool:
+def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> str | None:
+    """The polarity a hit gives its sentence: ``STATES``, ``DENIES`` (a negatable code whose
+    phrase or every context verb is negated, with no exception stated), or None (no context)."""
     ctx, rows = rule.requires, memo.rows
     row = rows[i]
     cs, ce = memo.clause_bounds(i, hit[0])
-    if (rule.negatable and memo.may_negate(i)
-            and negated_before(memo.text if memo.low is None else memo.low, cs, hit[0],
-                               PHRASE_NEGATION_WORDS, memo.low is not None)
-            and not memo.has_exception(i)):
-        return False
+    phrase_denied = (rule.negatable and memo.may_negate(i)
+                     and negated_before(memo.text if memo.low is None else memo.low, cs, hit[0],
+                                        PHRASE_NEGATION_WORDS, memo.low is not None)
+                     and not memo.has_exception(i))
     if ctx is None:
-        return True
+        if not phrase_denied:
+            return STATES
+        return DENIES if strictly_negated(memo.text if memo.low is None else memo.low, cs, hit[0],
+                                          memo.low is not None) else None
     state = None
     if rule.negatable:
         state = memo.state(ctx, i, cs, ce)
@@ -206,7 +247,19 @@ def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> bool:
         state = "pos"
     if state == "neg" and not rule.negatable:
         state = "pos"
-    return state == "pos"
+    if state == "pos":
+        return None if phrase_denied else STATES
+    if state == "neg":  # every context verb is negated: a denial only if one is denied outright
+        return DENIES if _denies(memo, i, cs, ce, ctx) else None
+    return None
+
+
+def _denies(memo: _Memo, i: int, cs: int, ce: int, ctx: Context) -> bool:
+    """Whether the negated context of row ``i`` is a denial: a context verb of the hit's
+    clause (else of the row) is strictly negated."""
+    row = memo.rows[i]
+    return (denied_context(ctx, memo.text, cs, ce, memo.low)
+            or ((cs, ce) != (row.start, row.end) and denied_context(ctx, memo.text, row.start, row.end, memo.low)))
 
 
 def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None = None,
@@ -223,7 +276,8 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     candidates = iter(part_rows)
     memo = _Memo(text, rows, book, index, context_rows)
     for rule, may_exclude in zip(book.rules, exclude_rows):
-        found = 0  # bitmask of the rows that support the rule
+        found = 0  # bitmask of the rows that state the code
+        denied = 0  # bitmask of the rows with a denying hit (a stating hit elsewhere in the row wins)
         skip_headings = rule.dimension != "practice"
         exclude, exclude_src = (None, text) if rule.exclude is None else _searchable(rule.exclude, text, low)
         vetoes: dict[int, list[tuple[int, int]]] = {}
@@ -246,11 +300,28 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
                             vetoed = vetoes[i] = [v.span() for v in exclude.finditer(exclude_src, row.start, row.end)]
                         if any(a < end and start < b for a, b in vetoed):
                             continue
-                    if _accept(rule, memo, i, (start, end)):
+                    polarity = _accept(rule, memo, i, (start, end))
+                    if polarity == STATES:
                         found |= 1 << i
                         break
-        for i in rows_of(found):
+                    if polarity == DENIES:
+                        denied |= 1 << i
+        for i in rows_of(found | denied):
             row = rows[i]
-            out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
-            out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
-    return list(dict.fromkeys(out))
+            if found >> i & 1:
+                out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
+                out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
+            else:  # a denial implies nothing: "no period is given" is not a retention statement
+                out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end, DENIES))
+    return _one_per_sentence(out)
+
+
+def _one_per_sentence(findings: list[Finding]) -> list[Finding]:
+    """One finding per (code, sentence), first seen first; a statement (also one implied by
+    another code) wins over a denial of the same code in the same sentence."""
+    kept: dict[tuple[str, int], Finding] = {}
+    for f in findings:
+        old = kept.get((f.code, f.sentence_id))
+        if old is None or (old.polarity == DENIES and f.polarity == STATES):
+            kept[(f.code, f.sentence_id)] = f
+    return list(kept.values())

@@ -134,12 +134,23 @@ def labelled_values(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- support matrices
-def support_matrix(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | None = None) -> pd.DataFrame:
-    """Vendor × code matrix of support counts (distinct supporting sentences; 0 where absent).
+def stating(practices: pd.DataFrame, polarity: str = "states") -> pd.DataFrame:
+    """The rows of one polarity: ``states`` (the sentence says the practice happens) or
+    ``denies`` ("we do not sell ..."). Frames without the column count as stating."""
+    if "polarity" not in practices.columns:
+        return practices if polarity == "states" else practices.iloc[0:0]
+    return practices[practices["polarity"] == polarity]
+
+
+def support_matrix(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | None = None,
+                   polarity: str = "states") -> pd.DataFrame:
+    """Vendor × code matrix of support counts (distinct sentences of ``polarity``; 0 where absent).
 
     Rows are all manifest vendors, columns all codes of ``dimension`` (or ``code_list``).
+    Denials are counted apart (``polarity="denies"``), never as support.
     """
     cols = list(code_list) if code_list is not None else codes(dimension)
+    practices = stating(practices, polarity)
     rows = practices[practices["code"].isin(cols)]
     counts = rows.groupby(["vendor", "code"])["sentence_id"].nunique()
     matrix = counts.unstack("code").reindex(index=vendors(), columns=cols).fillna(0).astype("int64")
@@ -297,13 +308,14 @@ def quotes(practices: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
 
 
 def evidence_table(practices: pd.DataFrame, sentences: pd.DataFrame, code_list: Iterable[str] | None = None,
-                   dimension: str | None = None) -> pd.DataFrame:
+                   dimension: str | None = None, polarity: str = "states") -> pd.DataFrame:
     """Evidence rows (Vendor, Code, Quote, Section) with display labels, one per (vendor, code, sentence).
 
     Filter by ``code_list`` and/or ``dimension``; rows are ordered by vendor (manifest order),
     code (the given or taxonomy order) and position in the policy. The quote is the full sentence.
+    ``polarity="denies"`` gives the sentences that deny a code instead.
     """
-    rows = practices
+    rows = stating(practices, polarity)
     if dimension is not None:
         rows = rows[rows["dimension"] == dimension]
     if code_list is not None:
