@@ -54,6 +54,11 @@ def _ambiguous() -> set[tuple[str, str]]:
     return set(zip(rows["vendor"], rows["code"]))
 
 
+def _denied_count(raw: pd.DataFrame, vendor: str, code: str) -> int:
+    rows = raw[(raw["vendor"] == vendor) & (raw["code"] == code) & (raw["polarity"] == "denies")]
+    return int(rows["sentence_id"].nunique())
+
+
 def _stated(raw: pd.DataFrame, vendor: str, code: str) -> bool:
     return _expected_count(raw, vendor, code) > 0 and (vendor, code) not in _ambiguous()
 
@@ -78,10 +83,12 @@ def test_status_matrix_marks_ambiguous_cells_uncertain(data, raw_practices, dime
     ambiguous = _ambiguous()
     for vendor in status.index:
         for code in status.columns:
+            said, denied = _expected_count(raw_practices, vendor, code), _denied_count(raw_practices, vendor, code)
             if (vendor, code) in ambiguous:
                 expected = "uncertain"
             else:
-                expected = "states" if _expected_count(raw_practices, vendor, code) else "silent"
+                expected = {(True, True): "states and denies", (True, False): "states", (False, True): "denies",
+                            (False, False): "silent"}[(said > 0, denied > 0)]
             assert status.loc[vendor, code] == expected, (vendor, code)
 
 
@@ -113,7 +120,9 @@ def test_status_matrix_reads_polarity():
     said = tables.stated(_synthetic(True), "recipient", codes)
     assert said.loc[v1].tolist() == [True, False] and said.loc[v2].tolist() == [True, False]
     counts = tables.support_matrix(_synthetic(True), "recipient", codes)
-    assert counts.loc[v1].tolist() == [2, 1] and counts.loc[v2].tolist() == [2, 0]
+    assert counts.loc[v1].tolist() == [2, 0] and counts.loc[v2].tolist() == [1, 0]
+    _, shown = tables.status_and_counts(_synthetic(True), "recipient", codes)
+    assert shown.iloc[:, :2].to_numpy().tolist() == [[2, 2], [1, 0]]  # stating + denying sentences
     # without a polarity column every row states
     plain = tables.status_matrix(_synthetic(False), "recipient", codes, uncertain=[(v1, "recipient.advertisers")])
     assert plain.loc[v1].tolist() == ["uncertain", "states"] and plain.loc[v2].tolist() == ["states", "silent"]
@@ -124,7 +133,8 @@ def test_status_matrix_figure_colours_each_cell_by_status():
     codes = ["recipient.advertisers", "recipient.data_brokers"]
     practices = _synthetic(True)
     status = tables.status_matrix(practices, "recipient", codes, uncertain=[(v2, "recipient.data_brokers")])
-    counts = tables.support_matrix(practices, "recipient", codes)
+    counts = tables.support_matrix(practices, "recipient", codes) + tables.support_matrix(
+        practices, "recipient", codes, "denies")
     plotting.use_style()
     fig, ax = plt.subplots()
     plotting.status_matrix(ax, status.loc[[v1, v2]].T, counts.loc[[v1, v2]].T)
@@ -205,7 +215,8 @@ def test_evidence_table_quotes_the_sentences(data):
 def test_totals_count_uncertain_cells_apart(data):
     t = tables.totals(data["practices"], "data_type")
     status = tables.status_matrix(data["practices"], "data_type")
-    assert (t["codes stated"] + t["uncertain"] + t["denied"] <= t["of codes"]).all()
+    assert (t["codes stated"] + t["uncertain"] <= t["of codes"]).all()
+    assert t["denied"].sum() == int(status.isin(["denies", "states and denies"]).sum().sum()) > 0
     assert t.loc["imou", "uncertain"] == int((status.loc["imou"] == "uncertain").sum()) >= 1
     assert "plus one uncertain" in findings.data_types(data["practices"])
 

@@ -46,7 +46,8 @@ def pick(candidates: pd.DataFrame, score: pd.Series | None = None) -> Quote | No
 def code_rows(practices: pd.DataFrame, sentences: pd.DataFrame, code_list: Iterable[str],
               vendors: Sequence[str] | None = None, polarity: str = "states") -> pd.DataFrame:
     """Practices rows of the given codes (and vendors, polarity) joined with their sentence."""
-    rows = practices[practices["code"].isin(list(code_list)) & (tables.polarity(practices) == polarity)]
+    rows = tables.stating(practices, polarity)
+    rows = rows[rows["code"].isin(list(code_list))]
     if vendors is not None:
         rows = rows[rows["vendor"].isin(list(vendors))]
     return tables.quotes(rows, sentences)

@@ -142,8 +142,8 @@ def status_matrix(ax: Axes, status: pd.DataFrame, counts: pd.DataFrame, *, title
                   legend_rows: int = 2) -> Axes:
     """Matrix whose colour says *whether* a policy states something and whose number says in how many sentences.
 
-    ``status``: cell statuses (keys of :data:`STATUS_STYLE`); ``counts``: supporting sentences
-    (same shape and labels). Silent cells stay blank; uncertain cells are hatched and their
+    ``status``: cell statuses (keys of :data:`STATUS_STYLE`); ``counts``: sentences stating or
+    denying the code (same shape and labels). Silent cells stay blank; uncertain cells are hatched and their
     count gets a "?". A legend below the matrix explains the colours and the number.
     """
     if status.shape != counts.shape:
@@ -167,7 +167,7 @@ def status_matrix(ax: Axes, status: pd.DataFrame, counts: pd.DataFrame, *, title
                                  edgecolor="0.6", label=label) for k, label in STATUS_LEGEND.items()]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), frameon=False,
               ncol=-(-len(handles) // legend_rows), fontsize=9, handlelength=1.6,
-              title="Colour: what the policy says.  Number: its supporting sentences.", title_fontsize=9)
+              title="Colour: what the policy says.  Number: sentences saying it.", title_fontsize=9)
     if title:
         ax.set_title(title, pad=12)
     return ax

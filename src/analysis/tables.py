@@ -6,14 +6,14 @@ the figures and ``tests/test_figures.py`` all see the same values.
 
 Conventions:
 
-- *support count*: the number of distinct sentences of a vendor's policy about a code (one
-  sentence matching a code twice counts once), whatever their polarity; ``0`` means the code
-  was not found.
+- *support count*: the number of distinct sentences of a vendor's policy that state a code (one
+  sentence matching a code twice counts once); ``0`` means the code was not found; denials are
+  counted apart (``polarity="denies"``).
 - *status* of a (vendor, code) cell (:func:`status_matrix`): whether the policy **states** it,
   **denies** it ("we do not sell your data", a row with ``polarity == "denies"``), does both,
   is **silent**, or is **uncertain**: the hand-coded labels (``data/annotations``) mark the
   cell ambiguous, so it is neither counted as stated nor as silent. A practices table without
-  a ``polarity`` column is read as every row ``states``. Counts of codes found
+  a ``polarity`` column is read as every row ``states`` (:func:`stating`). Counts of codes found
   (:func:`totals`, :func:`dimension_overview`, :func:`rights_coverage`) count *stated* cells.
 - vendors are ordered as in ``data/raw/manifest.csv``; codes in taxonomy order, rights in
   GDPR article order (:data:`RIGHTS_ORDER`).
@@ -158,13 +158,6 @@ def support_matrix(practices: pd.DataFrame, dimension: str, code_list: Sequence[
     return matrix
 
 
-def polarity(practices: pd.DataFrame) -> pd.Series:
-    """Polarity of each practices row: its ``polarity`` column, or ``"states"`` when the table has none."""
-    if "polarity" in practices.columns:
-        return practices["polarity"]
-    return pd.Series("states", index=practices.index, name="polarity", dtype="str")
-
-
 @lru_cache(maxsize=1)
 def _ambiguous_labels() -> frozenset[tuple[str, str]]:
     from .evaluate import load_labels
@@ -186,9 +179,8 @@ def status_matrix(practices: pd.DataFrame, dimension: str, code_list: Sequence[s
     ``uncertain``: (vendor, code) cells drawn as uncertain whatever the extractor found;
     by default those the hand-coded labels mark ambiguous (:func:`uncertain_cells`).
     """
-    pol = polarity(practices)
-    said = support_matrix(practices[pol == "states"], dimension, code_list) > 0
-    denied = support_matrix(practices[pol == "denies"], dimension, code_list) > 0
+    said = support_matrix(practices, dimension, code_list) > 0
+    denied = support_matrix(practices, dimension, code_list, polarity="denies") > 0
     values = np.select([said & denied, said, denied], [BOTH, STATES, DENIES], SILENT)
     out = pd.DataFrame(values, index=said.index, columns=said.columns, dtype="str")
     doubt = set(uncertain_cells() if uncertain is None else uncertain)
@@ -205,9 +197,13 @@ def stated(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | N
 
 def status_and_counts(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Code × vendor frames of cell statuses and support counts, with display labels (what a matrix figure draws)."""
+    """Code × vendor frames of cell statuses and sentence counts, with display labels (what a matrix figure draws).
+
+    The count of a cell is its stating plus its denying sentences (a denied-only cell shows its denials).
+    """
     status = status_matrix(practices, dimension, code_list)
-    counts = support_matrix(practices, dimension, code_list)
+    counts = support_matrix(practices, dimension, code_list) + support_matrix(practices, dimension, code_list,
+                                                                               "denies")
     return labelled(status).T, labelled(counts).T
 
 
