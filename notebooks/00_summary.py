@@ -62,7 +62,8 @@ finding = (f"{F.join(F.top(best)[0])} covers the largest share of the taxonomy o
 show_text(finding, label="Finding:")
 fig, ax = plt.subplots(figsize=(9, 3.8))
 labels = {d: f"{T.DIMENSION_LABELS[d]} (of {n})" for d, n in T.dimension_sizes().items()}
-cells = overview.astype(str) + " / " + T.dimension_sizes().astype(str)
+sizes = T.dimension_sizes()
+cells = pd.DataFrame({d: [f"{n} / {sizes[d]}" for n in overview[d]] for d in overview.columns}, index=overview.index)
 P.heatmap(ax, T.labelled(shares.rename(columns=labels)).T, annotations=cells.T, vmax=1.0, percent=True,
           cbar_label="share of the dimension's codes", title="Share of each dimension's codes stated")
 show_figure(fig, "00-overview", alt=finding)
