@@ -96,8 +96,12 @@ show_table(T.labelled(coverage), caption="Rights coverage score")
 channels = T.exercise_channels(practices, sentences)
 finding = F.channels(practices, sentences)
 show_text(finding, label="Finding:")
-fig, ax = plt.subplots(figsize=(9, 3.2))
-P.heatmap(ax, T.labelled(channels).T, cbar_label="rights sentences", title="Channels for exercising rights")
+fig, ax = plt.subplots(figsize=(9, 3.6))
+mentioned = channels.gt(0).map({True: "states", False: "silent"}.get)
+P.status_matrix(ax, T.labelled(mentioned).T, T.labelled(channels).T, legend_rows=1,
+                legend={"states": "mentioned", "silent": "not mentioned"},
+                legend_title="Colour: whether rights sentences mention the channel.  Number: how many do.",
+                title="Channels for exercising rights")
 show_figure(fig, "04-exercise-channels", alt=finding)
 show_table(T.labelled(channels).T, caption="Rights sentences mentioning each channel")
 

@@ -95,7 +95,7 @@ def _row_groups(ax: Axes, groups: Sequence[tuple[str, int]] | None, n_rows: int)
     start = 0
     for name, n in groups or ():
         if start:
-            ax.axhline(start - 0.5, color="black", linewidth=1.2)
+            ax.axhline(start - 0.5, color="black", linewidth=1.2, zorder=4)
         ax.annotate(name, xy=(1.01, 1 - (start + n / 2) / n_rows), xycoords="axes fraction",
                     ha="left", va="center", fontsize=10, fontweight="bold")
         start += n
@@ -139,12 +139,14 @@ def heatmap(ax: Axes, matrix: pd.DataFrame, *, title: str = "", cbar_label: str 
 
 def status_matrix(ax: Axes, status: pd.DataFrame, counts: pd.DataFrame, *, title: str = "",
                   groups: Sequence[tuple[str, int]] | None = None, label_width: int = 38,
-                  legend_rows: int = 2) -> Axes:
+                  legend_rows: int = 2, legend: dict[str, str] | None = None,
+                  legend_title: str = "Colour: what the policy says.  Number: sentences saying it.") -> Axes:
     """Matrix whose colour says *whether* a policy states something and whose number says in how many sentences.
 
     ``status``: cell statuses (keys of :data:`STATUS_STYLE`); ``counts``: sentences stating or
     denying the code (same shape and labels). Silent cells stay blank; uncertain cells are hatched and their
-    count gets a "?". A legend below the matrix explains the colours and the number.
+    count gets a "?". A legend below the matrix explains the colours and the number
+    (``legend``: status -> label, to show a subset or other words; default :data:`STATUS_LEGEND`).
     """
     if status.shape != counts.shape:
         raise ValueError(f"status {status.shape} and counts {counts.shape} differ in shape")
@@ -164,10 +166,10 @@ def status_matrix(ax: Axes, status: pd.DataFrame, counts: pd.DataFrame, *, title
     ax.set_axisbelow(False)
     _row_groups(ax, groups, n_rows)
     handles = [mpl.patches.Patch(facecolor=STATUS_STYLE[k]["fill"], hatch=STATUS_STYLE[k]["hatch"],
-                                 edgecolor="0.6", label=label) for k, label in STATUS_LEGEND.items()]
+                                 edgecolor="0.6", label=label) for k, label in (legend or STATUS_LEGEND).items()]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), frameon=False,
               ncol=-(-len(handles) // legend_rows), fontsize=9, handlelength=1.6,
-              title="Colour: what the policy says.  Number: sentences saying it.", title_fontsize=9)
+              title=legend_title, title_fontsize=9)
     if title:
         ax.set_title(title, pad=12)
     return ax
