@@ -56,14 +56,27 @@ def code_rows(practices: pd.DataFrame, sentences: pd.DataFrame, code_list: Itera
 def code_quote(practices: pd.DataFrame, sentences: pd.DataFrame, code_list: Iterable[str],
                vendors: Sequence[str] | None = None, most_codes: bool = False, polarity: str = "states",
                ) -> Quote | None:
-    """A sentence supporting one of ``code_list`` (``most_codes``: preferring the one that supports the most)."""
-    rows = code_rows(practices, sentences, code_list, vendors, polarity)
+    """A sentence supporting one of ``code_list``.
+
+    ``most_codes``: prefer the sentence that supports the most codes of ``code_list``, or, for a
+    single code, the most codes of that code's dimension (a listing such as "we collect your
+    name, e-mail address and phone number" rather than a sentence that mentions an e-mail address
+    in passing).
+    """
+    wanted = list(code_list)
+    rows = code_rows(practices, sentences, wanted, vendors, polarity)
     if rows.empty:
         return None
     score = None
     if most_codes:
-        per_sentence = rows.groupby(["vendor", "sentence_id"])["code"].transform("nunique")
-        score = per_sentence
+        if len(wanted) == 1:
+            dims = set(rows["dimension"])
+            same = tables.stating(practices, polarity)
+            same = same[same["dimension"].isin(dims)].groupby(["vendor", "sentence_id"])["code"].nunique()
+            score = pd.Series([same.get((v, i), 0) for v, i in zip(rows["vendor"], rows["sentence_id"])],
+                              index=rows.index)
+        else:
+            score = rows.groupby(["vendor", "sentence_id"])["code"].transform("nunique")
     return pick(rows, score)
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import evidence as E
 from . import tables as T
+from .codebook import load_codebook
 from .corpus import read_manifest, vendor_labels
 from .display import esc
 
@@ -37,6 +38,8 @@ TRANSFER_CODES = ("practice.intl_transfer", "practice.storage_locations", "pract
 #: Stated codes whose meaning is itself a denial ("we do not sell your data").
 DENIAL_CODES = ("practice.no_sale",)
 VALIDATION_REPORT = "../06_validation.html"
+#: Dimensions whose lines quote the sentence naming the most codes of the dimension (a listing sentence).
+LISTED_DIMENSIONS = frozenset({"data_type", "permission", "recipient"})
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:52em;margin:1.5em auto;
@@ -62,16 +65,16 @@ nav{margin-bottom:1em}
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a label: what the policy says, a supporting quote, and a flag (``''``, uncertain, denies)."""
+    """One line of a label: what the policy says, a supporting quote, and flags (``denies``, ``uncertain``)."""
 
     what: str
     quote: E.Quote | None
     more: int = 0
-    flag: str = ""
+    flags: tuple[str, ...] = ()
 
 
 def _line_html(line: Line) -> str:
-    badge = f'<span class="badge {esc(line.flag)}">{esc(line.flag)}</span>' if line.flag else ""
+    badge = "".join(f'<span class="badge {esc(flag)}">{esc(flag)}</span>' for flag in line.flags)
     more = f' <span class="where">and {line.more} more sentence{"s" if line.more != 1 else ""}</span>' \
         if line.more else ""
     if line.quote is None:
@@ -98,6 +101,7 @@ class VendorData:
         self.facts = data["facts"][data["facts"]["vendor"] == vendor]
         self.labels = T.code_labels()
         self.uncertain = {c for v, c in T.uncertain_cells() if v == vendor}
+        self.dimensions = load_codebook().dimensions
 
     def code_lines(self, code_list: Sequence[str], polarity: str = "states") -> list[Line]:
         """One line per code of ``code_list`` with at least one sentence of ``polarity`` (uncertain ones flagged)."""
@@ -107,9 +111,10 @@ class VendorData:
             mine = rows[rows["code"] == code]
             if mine.empty:
                 continue
-            quote = E.code_quote(self.practices, self.sentences, [code], polarity=polarity)
-            flag = "uncertain" if code in self.uncertain else ("denies" if polarity == "denies" else "")
-            out.append(Line(self.labels.get(code, code), quote, mine["sentence_id"].nunique() - 1, flag))
+            quote = E.code_quote(self.practices, self.sentences, [code], polarity=polarity,
+                                 most_codes=self.dimensions.get(code) in LISTED_DIMENSIONS)
+            flags = (("denies",) if polarity == "denies" else ()) + (("uncertain",) if code in self.uncertain else ())
+            out.append(Line(self.labels.get(code, code), quote, mine["sentence_id"].nunique() - 1, flags))
         return out
 
     def fact_lines(self, field: str, what: str) -> list[Line]:

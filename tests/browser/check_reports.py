@@ -269,7 +269,7 @@ def build_malicious_report(workdir: Path) -> list[Path]:
         raise RuntimeError("the malicious payload did not reach the evidence table; the check would be vacuous")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Malicious policy\n\nEvery payload below must show as text."),
-                nbformat.v4.new_code_cell("show_evidence(evidence)")]
+                nbformat.v4.new_code_cell("show_evidence(evidence)", execution_count=1)]
     nb.cells[1].outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": display.evidence_html(evidence, fold_rows=10_000),
                                                      "text/plain": "evidence"}),
@@ -288,16 +288,21 @@ def build_malicious_report(workdir: Path) -> list[Path]:
     return [page, label]
 
 
-def broken_image_copy(reports: Path, workdir: Path) -> Path:
-    """A copy of the first report with an image whose data is cut short (the negative control)."""
+def broken_image_copies(reports: Path, workdir: Path) -> list[Path]:
+    """Negative controls from the first report with an image: its image data broken, and its images not painted.
+
+    The first cannot load (the browser shows a broken-image icon); the second loads
+    (``naturalWidth > 0``) but is invisible, so only the screenshot comparison can catch it.
+    """
     for page in report_pages(reports)[1:]:
         text = page.read_text(encoding="utf-8")
         match = re.search(r'src="data:image/png;base64,([A-Za-z0-9+/=]{200})', text)
         if match:
-            broken = text[:match.start(1)] + "AAAA" + text[match.start(1):]
-            target = workdir / f"broken_{page.name}"
-            target.write_text(broken, encoding="utf-8")
-            return target
+            broken = workdir / f"broken_{page.name}"
+            broken.write_text(text[:match.start(1)] + "AAAA" + text[match.start(1):], encoding="utf-8")
+            hidden = workdir / f"unpainted_{page.name}"
+            hidden.write_text(text.replace("</head>", "<style>img{opacity:0}</style></head>", 1), encoding="utf-8")
+            return [broken, hidden]
     raise RuntimeError("no report has an embedded image; the screenshot check would be vacuous")
 
 
@@ -323,11 +328,12 @@ def main(argv: list[str] | None = None) -> int:
         malicious = build_malicious_report(Path(tmp))
         browser = Browser(args.chromium)
         try:
-            control = check_page(browser, broken_image_copy(args.reports, Path(tmp)), Path(tmp) / "shots")
-            caught = [p for p in control.problems if p.startswith("screenshot:")]
-            print(f"{'ok  ' if caught else 'FAIL'} negative control {control.name}: "
-                  + (caught[0] if caught else "a broken image passed the screenshot check"))
-            failed |= not caught
+            for copy in broken_image_copies(args.reports, Path(tmp)):
+                control = check_page(browser, copy, Path(tmp) / "shots")
+                caught = [p for p in control.problems if p.startswith("screenshot:")]
+                print(f"{'ok  ' if caught else 'FAIL'} negative control {control.name}: "
+                      + (caught[0] if caught else "a broken image passed the screenshot check"))
+                failed |= not caught
             pages = [(p, False) for p in report_pages(args.reports)] + [(m, True) for m in malicious]
             for path, is_malicious in pages:
                 if not path.is_file():
