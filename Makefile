@@ -16,7 +16,8 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: install extract notebooks html report test test-unit test-notebooks test-browser lab bench profile clean
+.PHONY: readme install extract notebooks html report test test-unit test-notebooks test-browser lab bench profile clean \
+	benchmark-external
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; run make PYTHON=/path/to/python3.11" >&2; exit 2; }
@@ -40,7 +41,10 @@ notebooks: extract
 html: install
 	$(BIN)/python -m analysis.notebooks html --out reports $(NOTEBOOKS)
 
-report: notebooks html
+readme: extract
+	$(BIN)/python -m analysis.readme
+
+report: notebooks html readme
 
 test-unit: install
 	$(BIN)/python -m pytest -q tests
@@ -66,6 +70,15 @@ bench: install
 
 profile: install
 	$(BIN)/python benchmarks/profile_stages.py
+
+# External benchmarks (not part of make test): CORPORA holds opp115/ and gdpr-transparency-200/ in their
+# original formats. Scores go to $(BENCH_OUT)/*.json and the README's generated tables.
+BENCH_OUT ?= benchmarks/external
+benchmark-external: install
+	@test -n "$(CORPORA)" || { echo "error: give the corpora folder, e.g. make benchmark-external CORPORA=../shared/corpora" >&2; exit 2; }
+	$(BIN)/python -m analysis benchmark opp115 $(CORPORA)/opp115 --json $(BENCH_OUT)/opp115.json
+	$(BIN)/python -m analysis benchmark gdpr200 $(CORPORA)/gdpr-transparency-200 --json $(BENCH_OUT)/gdpr200.json
+	$(BIN)/python -m analysis.benchmark.report README.md $(BENCH_OUT)/opp115.json $(BENCH_OUT)/gdpr200.json
 
 clean:
 	rm -rf $(VENV) reports/screenshots

@@ -54,15 +54,12 @@ assert (overview.le(T.dimension_sizes(), axis=1)).all().all(), "more codes found
 # stated / codes in the dimension". Cells the hand coder marked ambiguous are not counted.
 
 # %%
-shares = overview / T.dimension_sizes()
-best = shares.mean(axis=1)
-finding = (f"{F.join(F.top(best)[0])} covers the largest share of the taxonomy on average "
-           f"({F.top(best)[1]:.0%}); {F.join(F.top(best, largest=False)[0])} the smallest "
-           f"({F.top(best, largest=False)[1]:.0%}).")
+finding = F.overview_finding(practices)
 show_text(finding, label="Finding:")
 fig, ax = plt.subplots(figsize=(9, 3.8))
-labels = {d: f"{T.DIMENSION_LABELS[d]} (of {n})" for d, n in T.dimension_sizes().items()}
 sizes = T.dimension_sizes()
+shares = overview / sizes
+labels = {d: f"{T.DIMENSION_LABELS[d]} (of {n})" for d, n in sizes.items()}
 cells = pd.DataFrame({d: [f"{n} / {sizes[d]}" for n in overview[d]] for d in overview.columns}, index=overview.index)
 P.heatmap(ax, T.labelled(shares.rename(columns=labels)).T, annotations=cells.T, vmax=1.0, percent=True,
           cbar_label="share of the dimension's codes", title="Share of each dimension's codes stated")

@@ -266,3 +266,26 @@ def _policies_stating(values: pd.Series, verbs: tuple[str, str], what: str, none
     if n == 0:
         return none
     return f"{number(n).capitalize()} of {number(len(values))} policies {verbs[n != 1]} {what} ({listed})."
+
+
+# --------------------------------------------------------------------------- headlines
+def overview_finding(practices: pd.DataFrame) -> str:
+    """Who covers the largest and smallest share of the taxonomy on average (Figure 1 of 00)."""
+    shares = tables.dimension_overview(practices) / tables.dimension_sizes()
+    best = shares.mean(axis=1)
+    (most, most_v), (least, least_v) = top(best), top(best, largest=False)
+    return (f"{join(most)} covers the largest share of the taxonomy on average ({most_v:.0%}); "
+            f"{join(least)} the smallest ({least_v:.0%}).")
+
+
+def headlines(data: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """The headline findings of ``00_summary`` and the README, topic by topic."""
+    practices, facts, metrics = data["practices"], data["facts"], data["metrics"]
+    return {
+        "The texts": [corpus_length(metrics), corpus_readability(metrics), corpus_defects(facts)],
+        "Data collected": [data_types(practices), sensors(practices)],
+        "Sharing": [recipients(practices), named_organisations(facts), no_sale(practices),
+                    without_consent(practices)],
+        "Rights": [coverage(practices), rights_gaps(practices), response_time(facts)],
+        "Practices": [retention(practices, facts), children(facts), storage(facts)],
+    }

@@ -14,7 +14,10 @@ its required trigger sets (see :mod:`analysis.prefilter`). A hit counts when
    ("if you do not provide your e-mail address") does not deny anything.
 
 Headings support only ``practice`` codes (a "Children's privacy" heading is itself the
-statement); every other dimension needs a sentence or list item.
+statement), and only when a statement follows under them; every other dimension needs a
+sentence or list item. A rule's or its context's ``veto`` pattern, found anywhere in the
+sentence, cancels the code there ("if you want to delete your e-mail address, you can ..."
+is about a right, not a collection).
 """
 from __future__ import annotations
 
@@ -176,6 +179,7 @@ class _Memo:
         self._clauses: dict[int, list[tuple[int, int]]] = {}
         self._states: dict[tuple[str, int, int], str | None] = {}
         self._exceptions: dict[int, bool] = {}
+        self._vetoes: dict[tuple[int, int], bool] = {}
         self._clause_rows = _rows_with(index, CLAUSE_WORDS, (";", ":"))
         self._negator_rows = _rows_with(index, NEGATOR_WORDS, ("n't", "n’t"))
         self._context_rows = context_rows  # context name -> bitmask of the rows that may hold it
@@ -212,6 +216,16 @@ class _Memo:
                                               negation=self.may_negate(i))
         return self._states[key]
 
+    def vetoed(self, veto: re.Pattern[str] | None, i: int) -> bool:
+        """True if row ``i`` matches ``veto`` (a rule's or a context's sentence veto)."""
+        if veto is None:
+            return False
+        key = (id(veto), i)
+        if key not in self._vetoes:
+            pattern, src = _searchable(veto, self.text, self.low)
+            self._vetoes[key] = pattern.search(src, self.rows[i].start, self.rows[i].end) is not None
+        return self._vetoes[key]
+
     def has_exception(self, i: int) -> bool:
         """True if row ``i`` states an exception ("except", "unless", "without your consent")."""
         if i not in self._exceptions:
@@ -225,6 +239,8 @@ def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> str | 
     phrase or every context verb is negated, with no exception stated), or None (no context)."""
     ctx, rows = rule.requires, memo.rows
     row = rows[i]
+    if memo.vetoed(rule.veto, i) or (ctx is not None and memo.vetoed(ctx.veto, i)):
+        return None
     cs, ce = memo.clause_bounds(i, hit[0])
     phrase_denied = (rule.negatable and memo.may_negate(i)
                      and negated_before(memo.text if memo.low is None else memo.low, cs, hit[0],
@@ -262,6 +278,12 @@ def _denies(memo: _Memo, i: int, cs: int, ce: int, ctx: Context) -> bool:
             or ((cs, ce) != (row.start, row.end) and denied_context(ctx, memo.text, row.start, row.end, memo.low)))
 
 
+def _has_body(rows: list[Segment], i: int) -> bool:
+    """True if heading ``i`` has a statement under it: the next row is no heading (a
+    table-of-contents line or an empty section heading is no evidence)."""
+    return i + 1 < len(rows) and rows[i + 1].kind != KIND_HEADING
+
+
 def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None = None,
                 index: TriggerIndex | None = None) -> list[Finding]:
     """All (code, sentence) findings of a segmented text, in codebook order then text order.
@@ -288,7 +310,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
             pattern, src = _searchable(part, text, low)
             for i in rows_of(mask):
                 row = rows[i]
-                if skip_headings and row.kind == KIND_HEADING:
+                if row.kind == KIND_HEADING and (skip_headings or not _has_body(rows, i)):
                     continue
                 for m in pattern.finditer(src, row.start, row.end):
                     start, end = m.span()
