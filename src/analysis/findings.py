@@ -97,10 +97,14 @@ def corpus_defects(facts: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------- 02 data collected
 def uncertain_note(t: pd.DataFrame, who: Sequence[str]) -> str:
-    """``", plus 2 uncertain"`` when the named vendors (display labels) have cells marked uncertain."""
+    """``", plus two uncertain"`` when the named vendor (display label) has cells marked uncertain;
+    for several vendors, ``"; uncertain besides: A two"`` naming those that have some."""
     labels = dict(zip(names(list(t.index)), t["uncertain"]))
-    n = sum(int(labels.get(w, 0)) for w in who)
-    return f", plus {number(n)} uncertain" if n else ""
+    counts = [(w, int(labels.get(w, 0))) for w in who]
+    if len(counts) == 1:
+        return f", plus {number(counts[0][1])} uncertain" if counts[0][1] else ""
+    apart = [f"{w} {number(n)}" for w, n in counts if n]
+    return f"; uncertain besides: {join(apart)}" if apart else ""
 
 
 def data_types(practices: pd.DataFrame) -> str:
