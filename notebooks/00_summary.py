@@ -64,7 +64,8 @@ cells = pd.DataFrame({d: [f"{n} / {sizes[d]}" for n in overview[d]] for d in ove
 P.heatmap(ax, T.labelled(shares.rename(columns=labels)).T, annotations=cells.T, vmax=1.0, percent=True,
           cbar_label="share of the dimension's codes", title="Share of each dimension's codes stated")
 show_figure(fig, "00-overview", alt=finding)
-show_table(T.labelled(overview.rename(columns=labels)).T, caption="Codes stated per dimension and vendor")
+show_table(T.labelled(overview.rename(columns=labels)).T.rename_axis("Dimension"),
+           caption="Codes stated per dimension and vendor")
 
 # %% [markdown]
 # ## Headline findings

@@ -111,7 +111,7 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 def value_labels() -> dict[str, dict[str, str]]:
     """Display label of each vendor slug, dimension and code, keyed by the column that holds them."""
-    return {"vendor": {**vendor_labels(), "all": "All vendors"}, "code": code_labels(),
+    return {"vendor": {**vendor_labels(), "all": "All vendors"}, "code": {**code_labels(), "all": "All codes"},
             "dimension": {**DIMENSION_LABELS, "all": "All dimensions"}}
 
 
