@@ -335,3 +335,19 @@ def test_long_evidence_shows_first_rows_and_folds_the_rest(data):
     assert shown.count("<tr>") == display.OPEN_ROWS + 1  # header + open rows
     assert folded.count("<tr>") == len(ev) - display.OPEN_ROWS + 1
     assert display.esc(ev["Quote"].iloc[0]) in shown
+
+
+def test_interactive_cells_are_left_out_of_reports():
+    import nbformat
+
+    from analysis.notebooks import render_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\nText."),
+                nbformat.v4.new_code_cell("shown_in_report = 1", execution_count=1),
+                nbformat.v4.new_markdown_cell("## Browse the sentences", metadata={"tags": ["interactive"]}),
+                nbformat.v4.new_code_cell("browse_in_lab_only(frame)", metadata={"tags": ["interactive"]})]
+    page = render_notebook(nb, "t")
+    assert "shown_in_report" in page
+    assert "browse_in_lab_only" not in page and "Browse the sentences" not in page
+    assert not re.search(r"In&nbsp;\[&nbsp;\]|In \[ \]", page)
