@@ -72,7 +72,7 @@ def test_gdpr200_text_units_gold_and_value_words() -> None:
     assert {g for g in p.gold if g[2] != ANY} == {
         ("1", "contact.email", STATES), ("1", "contact.phone", STATES), ("4", "right.access", STATES),
         ("5", "practice.intl_transfer", DENIES), ("6", "recipient.advertising", STATES),
-        ("6", "recipient.service_providers", STATES),  # "third parties": generic service providers
+        ("6", "recipient.third_parties", STATES),  # "third parties": the codebook's unspecified third parties
     }  # "usage data" and "Processing Purpose" map to no code
 
 

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from .codebook import Codebook, CodeRule, Context, lower_variant
 from .prefilter import TriggerIndex, rows_of
-from .segment import KIND_HEADING, Segment
+from .segment import KIND_HEADING, Segment, table_of_contents
 
 _CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
 
@@ -297,6 +297,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     part_rows, exclude_rows, context_rows = book.split_candidates(index.masks(book.triggers))
     candidates = iter(part_rows)
     memo = _Memo(text, rows, book, index, context_rows)
+    titles = table_of_contents(text, rows)  # entries of a table of contents are no statements
     for rule, may_exclude in zip(book.rules, exclude_rows):
         found = 0  # bitmask of the rows that state the code
         denied = 0  # bitmask of the rows with a denying hit (a stating hit elsewhere in the row wins)
@@ -304,7 +305,7 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
         exclude, exclude_src = (None, text) if rule.exclude is None else _searchable(rule.exclude, text, low)
         vetoes: dict[int, list[tuple[int, int]]] = {}
         for (part, _), mask in zip(rule.parts, candidates):
-            mask &= ~found
+            mask &= ~(found | titles)
             if not mask:
                 continue
             pattern, src = _searchable(part, text, low)
@@ -335,7 +336,26 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
                 out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
             else:  # a denial implies nothing: "no period is given" is not a retention statement
                 out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end, DENIES))
-    return _one_per_sentence(out)
+    return _one_per_sentence(out + _list_items_continue(out, rows, book))
+
+
+def _list_items_continue(findings: list[Finding], rows: list[Segment], book: Codebook) -> list[Finding]:
+    """A lead-in that states a right ("you may ask us to delete your data in the following
+    cases:") carries it to each of its list items, which only complete it ("where our processing
+    is unlawful;"). A lead-in that names no right ("you have the following rights:") carries
+    nothing, so each item of a list of rights supports only its own right."""
+    carried: dict[int, list[str]] = {}
+    for f in findings:
+        if f.dimension == "right" and f.polarity == STATES:
+            carried.setdefault(f.sentence_id, []).append(f.code)
+    if not carried:
+        return []
+    out = []
+    for row in rows:
+        if row.lead_in >= 0 and row.lead_in in carried and row.kind != KIND_HEADING:
+            out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end)
+                       for c in carried[row.lead_in])
+    return out
 
 
 def _one_per_sentence(findings: list[Finding]) -> list[Finding]:

@@ -60,8 +60,8 @@ SPECS: dict[str, Spec] = {
          "false = denies)",
          "data_type and recipient: 'Data Categories'/'Data Recipients' values mapped by a small list of value "
          "words (analysis.benchmark.datasets.GDPR_VALUE_WORDS); values naming no specific kind "
-         "('personal data', 'usage data', 'location') are not scored; generic 'third parties'/'partners' count as "
-         "service providers, as in the taxonomy"),
+         "('personal data', 'usage data', 'location') are not scored; generic 'third parties' count as the "
+         "codebook's recipient.third_parties"),
         ("data_type", "recipient")),
 }
 

@@ -86,11 +86,14 @@ GDPR_VALUE_WORDS: dict[str, dict[str, str]] = {
     },
     "Data Recipients": {
         "recipient.affiliates": r"affiliate|subsidiar|group compan|joint venture|parent compan",
-        # the taxonomy's service providers include generic ones ("third parties", "partners"), not the kinds
-        # that have a code of their own ("payment service provider", "advertising partners")
+        # service providers named as such (not the kinds that have a code of their own: "payment service
+        # provider", "advertising partners"); parties named only as "third parties" have the codebook's
+        # recipient.third_parties
         "recipient.service_providers": r"(?<!payment )(?<!advertising )(?<!marketing )(?<!hosting )(?<!cloud )(?<!venture )"
                                        r"(?:service provider|partner)|processor|vendor|contractor|supplier"
-                                       r"|\bagents?\b|third[- ]part",
+                                       r"|\bagents?\b",
+        "recipient.third_parties": r"third[- ]part(?:y|ies)(?![- ](?:service|payment|advertis|marketing|cloud|hosting))"
+                                   r"|other (?:companies|organi[sz]ations|entities)",
         "recipient.cloud_hosting": r"hosting|cloud",
         "recipient.advertising": r"advertis|marketing",
         "recipient.payment": r"payment",
