@@ -204,3 +204,31 @@ def test_exception_turns_a_denial_into_a_recipient() -> None:
 def test_denied_collection_is_not_a_data_type() -> None:
     assert not {c for c in codes_for("We do not collect your location.") if c.startswith("location.")}
     assert {c for c in codes_for("We collect your location.") if c.startswith("location.")}
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    # each would be found without the veto (a collection verb stands in the sentence)
+    ("If you want to change the e-mail address we hold about you, you can do so in the app settings.",
+     "contact.email"),
+    ("You can set your browser to refuse the cookies we use.", "tracking.cookies"),
+    ("You may opt out of receiving e-mails we send to your e-mail address.", "contact.email"),
+    ("Request the transfer of your personal data to you or to a third party.", "recipient.third_parties"),
+])
+def test_a_sentence_about_the_users_own_choice_is_no_collection_or_sharing(sentence: str, code: str) -> None:
+    assert code not in codes_for(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    ("We collect your e-mail address to prevent fraud.", "contact.email"),
+    ("We may share your personal data with third parties for analytics.", "recipient.third_parties"),
+    ("These may include the right (i) to request access to your data and (ii) to request its erasure.",
+     "right.erasure"),
+])
+def test_statements_the_vetoes_leave_alone(sentence: str, code: str) -> None:
+    text = "You have certain rights. " + sentence if sentence.startswith("These") else sentence
+    assert code in codes_for(text)
+
+
+def test_third_parties_are_not_service_providers() -> None:
+    found = codes_for("We may disclose your personal information to third parties.")
+    assert "recipient.third_parties" in found and "recipient.service_providers" not in found

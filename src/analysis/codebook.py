@@ -56,7 +56,7 @@ class Context:
     pattern: re.Pattern[str]
     negatable: bool
     not_after: re.Pattern[str] | None
-    #: a sentence matching ``veto`` is not a sentence of this context for any code that needs
+    #: a sentence opening with ``veto`` is not a sentence of this context for any code that needs
     #: it ("if you want to delete your e-mail address, you can ..." is a right, not collection)
     veto: re.Pattern[str] | None = None
 
@@ -75,7 +75,7 @@ class CodeRule:
     negatable: bool
     sources: tuple[str, ...] = field(default=())
     implies: tuple[str, ...] = ()
-    #: a sentence (or list item) matching ``veto`` never supports the code, wherever the hit is
+    #: a sentence (or list item) opening with ``veto`` never supports the code, wherever the hit is
     veto: re.Pattern[str] | None = None
     #: the patterns one by one, each with the literal sets a sentence must contain to be searched
     parts: tuple[tuple[re.Pattern[str], TriggerAlternatives | None], ...] = ()

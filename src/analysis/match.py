@@ -15,8 +15,8 @@ its required trigger sets (see :mod:`analysis.prefilter`). A hit counts when
 
 Headings support only ``practice`` codes (a "Children's privacy" heading is itself the
 statement), and only when a statement follows under them; every other dimension needs a
-sentence or list item. A rule's or its context's ``veto`` pattern, found anywhere in the
-sentence, cancels the code there ("if you want to delete your e-mail address, you can ..."
+sentence or list item. A rule's or its context's ``veto`` pattern, matched at the start of
+the sentence, cancels the code there ("if you want to delete your e-mail address, you can ..."
 is about a right, not a collection).
 """
 from __future__ import annotations
@@ -28,6 +28,9 @@ from .codebook import Codebook, CodeRule, Context, lower_variant
 from .prefilter import TriggerIndex, rows_of
 from .segment import KIND_HEADING, Segment, table_of_contents
 
+# a sentence that opens by pointing back at the one before it, in the same paragraph
+_CONTINUES = re.compile(r"(?:these|this|they|such|those|it|in\s+addition|additionally|also|for\s+(?:example|instance)"
+                        r"|e\.g\.|specifically|namely|including)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
 
 
@@ -217,13 +220,13 @@ class _Memo:
         return self._states[key]
 
     def vetoed(self, veto: re.Pattern[str] | None, i: int) -> bool:
-        """True if row ``i`` matches ``veto`` (a rule's or a context's sentence veto)."""
+        """True if row ``i`` opens with ``veto`` (a rule's or a context's sentence veto)."""
         if veto is None:
             return False
         key = (id(veto), i)
         if key not in self._vetoes:
             pattern, src = _searchable(veto, self.text, self.low)
-            self._vetoes[key] = pattern.search(src, self.rows[i].start, self.rows[i].end) is not None
+            self._vetoes[key] = pattern.match(src, self.rows[i].start, self.rows[i].end) is not None
         return self._vetoes[key]
 
     def has_exception(self, i: int) -> bool:
@@ -259,6 +262,10 @@ def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> str | 
     if state is None and row.lead_in >= 0:
         lead = rows[row.lead_in]
         state = memo.state(ctx, row.lead_in, lead.start, lead.end)
+    if state is None and i > 0 and _CONTINUES.match(memo.text, row.start):
+        prev = rows[i - 1]  # "You have certain rights. These include the right (i) to ...": the sentence before
+        if prev.kind != KIND_HEADING and "\n" not in memo.text[prev.end:row.start]:
+            state = memo.state(ctx, i - 1, prev.start, prev.end)
     if state is None and row.section and ctx.pattern.search(row.section):
         state = "pos"
     if state == "neg" and not rule.negatable:
