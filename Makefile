@@ -1,6 +1,7 @@
 # policy-lens: two commands do everything on a machine with Python 3.11 and pip.
 #   make report   set up .venv, extract, execute the notebooks, render HTML into reports/
 #   make test     set up .venv, run the unit tests and strict nbval on every notebook
+#   make html     render the executed notebooks and one privacy label per vendor into reports/
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -56,8 +57,13 @@ test: test-unit test-notebooks
 test-browser: html
 	bash tests/browser/run.sh
 
+# JupyterLab refuses to run as root unless told; in a container root is the usual user, so say so and allow it.
+# LAB_OPTS passes options through, e.g. make lab LAB_OPTS="--no-browser --port=9000".
 lab: install
-	$(BIN)/jupyter lab notebooks
+	@flags=""; if [ "$$(id -u)" = 0 ]; then \
+	  echo "note: running as root (usual in a container): starting JupyterLab with --allow-root"; \
+	  flags="--allow-root"; fi; \
+	exec $(BIN)/jupyter lab $$flags $(LAB_OPTS) notebooks
 
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py

@@ -68,7 +68,7 @@ def headlines_block() -> str:
     from . import findings, load_processed
 
     data = load_processed()
-    lines = [f"*Codes found per dimension and vendor. {findings.overview_finding(data['practices'])}*", "",
+    lines = [f"*Share of each dimension's codes that each policy states (ambiguous cells not counted). {findings.overview_finding(data['practices'])}*", "",
              "Headline findings, as computed in `notebooks/00_summary` from the committed outputs (each backed by "
              "evidence tables in notebooks 01–05; regenerate with `make report`):", ""]
     lines += [f"- **{topic}.** " + " ".join(sentences) for topic, sentences in findings.headlines(data).items()]
