@@ -143,8 +143,8 @@ show_table(texts_market.describe().T[["min", "25%", "50%", "75%", "max"]],
 #
 # **Figure 5.** Number of market policies that make a statement on selling personal data (the taxonomy's code is
 # the statement that data is *not* sold), children, retention and international transfers, that deny it, or that
-# say nothing. Denials are counted apart once the extractor marks a finding's polarity; until then every finding
-# counts as a statement (see `analysis.market_tables.stated`).
+# say nothing. A policy denies a topic when its only sentences on it are denials (polarity `denies`, e.g. "we do
+# not transfer your data abroad"); the practice codes are rarely denied, so that segment is usually empty.
 
 # %%
 sds = MT.state_deny_silent(market)

@@ -7,9 +7,9 @@ same numbers. Conventions:
 - a *policy* is a market page that passed screening (``pages.status == "used"``); the market
   tables key it by page id in their ``vendor`` column and ``pages.label`` names it;
 - a code is *stated* by a policy when it has at least one supporting sentence whose ``polarity``
-  is ``states``. Until the practices table carries a ``polarity`` column, every finding counts as
-  ``states`` (:func:`stated`); with it, denials ("we do not sell", "we do not collect audio") are
-  counted apart, as *denies*;
+  is ``states``; denials ("we do not sell", "we do not collect audio") are counted apart, as
+  *denies*. Outputs written before the practices table had a ``polarity`` column count every
+  finding as ``states`` (:func:`stated`);
 - a seed vendor's *percentile* on a measure is the share of market policies with a lower value
   plus half the share with the same value (the mid-rank percentile, 0-100).
 """
@@ -52,7 +52,7 @@ def stated(practices: pd.DataFrame) -> pd.DataFrame:
     """Rows that state their code (``polarity == "states"``), or all rows while there is no polarity."""
     if "polarity" in practices.columns:
         return practices[practices["polarity"] == "states"]
-    return practices  # no polarity column yet: every finding counts as "states"
+    return practices  # outputs without a polarity column: every finding counts as "states"
 
 
 def used_pages(market: dict[str, pd.DataFrame]) -> pd.DataFrame:
