@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import errno
+import fcntl
 import hashlib
 import io
 import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -256,24 +259,46 @@ def register_policy(source: str | Path, vendor: str, label: str, raw_dir: Path =
     files and renamed, so a failure leaves both as they were. The stated date is the
     ``policy_date`` fact of the text (empty if it states none).
     """
+    src = Path(source)
+    if not _SLUG.fullmatch(vendor):
+        raise InputError(src, f"vendor id '{vendor}' must be a lower-case slug (letters, digits, '_')")
+    if not " ".join(label.split()):
+        raise InputError(src, "--label is empty; give the vendor's display label, e.g. 'Acme Home (Acme Ltd)'")
+    if src.suffix.lower() not in (".txt", ".text"):
+        raise InputError(src, "only plain-text policies can be registered; extract HTML directly instead")
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(manifest.parent):  # two concurrent registrations must not lose a manifest row
+        read_manifest.cache_clear()
+        return _register_locked(src, vendor, label, raw_dir, manifest)
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on a directory (no lock file is left behind)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _register_locked(src: Path, vendor: str, label: str, raw_dir: Path, manifest: Path) -> Registered:
     from .facts import extract_facts
     from .loader import read_policy
     from .segment import segment
 
-    src = Path(source)
-    if not _SLUG.fullmatch(vendor):
-        raise InputError(src, f"vendor id '{vendor}' must be a lower-case slug (letters, digits, '_')")
-    if src.suffix.lower() not in (".txt", ".text"):
-        raise InputError(src, "only plain-text policies can be registered; extract HTML directly instead")
     rows = list(read_manifest(str(manifest)))
     if any(r.vendor == vendor for r in rows) or (raw_dir / f"{vendor}.txt").exists():
         raise InputError(src, f"vendor id '{vendor}' is already registered")
     doc = read_policy(src, vendor)  # validates encoding, size and content
     raw = src.read_bytes()
+    same = next((r for r in rows if r.sha256 == hashlib.sha256(raw).hexdigest()), None)
+    if same is not None:
+        raise InputError(src, f"is already registered as '{same.vendor}' (same content)")
     dates = [f.value for f in extract_facts(doc.text, segment(doc.text)) if f.field == "policy_date"]
     reg = Registered(vendor, " ".join(label.split()), src.name, hashlib.sha256(raw).hexdigest(), len(raw),
                      dates[0] if dates else "")
-    raw_dir.mkdir(parents=True, exist_ok=True)
     _write_atomic(raw_dir / f"{vendor}.txt", raw)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")

@@ -25,6 +25,9 @@ STYLE_NAME = "policy_lens.mplstyle"
 OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 HEATMAP_CMAP = "cividis"
 SVG_HASHSALT = "policy-lens"
+#: Text properties for anything that may hold a vendor label or policy text: a "$" is a
+#: dollar sign, never the start of matplotlib math ("Acme $5 or $10", "$\\foo$").
+PLAIN = {"parse_math": False}
 
 
 def style_path() -> Path:
@@ -72,8 +75,8 @@ def heatmap(ax: Axes, matrix: pd.DataFrame, *, title: str = "", cbar_label: str 
     cmap = mpl.colormaps[HEATMAP_CMAP]
     norm = mpl.colors.Normalize(vmin=0, vmax=vmax)
     image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-    ax.set_xticks(range(values.shape[1]), [column_label(str(c)) for c in matrix.columns])
-    ax.set_yticks(range(values.shape[0]), [short_label(str(i), label_width) for i in matrix.index])
+    ax.set_xticks(range(values.shape[1]), [column_label(str(c)) for c in matrix.columns], **PLAIN)
+    ax.set_yticks(range(values.shape[0]), [short_label(str(i), label_width) for i in matrix.index], **PLAIN)
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
     ax.tick_params(axis="y", length=0)
     for spine in ax.spines.values():
@@ -91,15 +94,15 @@ def heatmap(ax: Axes, matrix: pd.DataFrame, *, title: str = "", cbar_label: str 
             if start:
                 ax.axhline(start - 0.5, color="black", linewidth=1.2)
             ax.annotate(name, xy=(1.01, 1 - (start + n / 2) / values.shape[0]), xycoords="axes fraction",
-                        ha="left", va="center", fontsize=10, fontweight="bold")
+                        ha="left", va="center", fontsize=10, fontweight="bold", **PLAIN)
             start += n
     cbar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.16 if groups else 0.03)
     cbar.locator = mpl.ticker.MaxNLocator(integer=True)
     cbar.update_ticks()
-    cbar.set_label(cbar_label)
+    cbar.set_label(cbar_label, **PLAIN)
     cbar.outline.set_visible(False)
     if title:
-        ax.set_title(title, pad=12)
+        ax.set_title(title, pad=12, **PLAIN)
     return ax
 
 
@@ -109,17 +112,17 @@ def barh(ax: Axes, values: pd.Series, *, title: str = "", xlabel: str = "", fmt:
     labels = [short_label(str(i), 30) for i in values.index]
     y = np.arange(len(values))
     ax.barh(y, values.to_numpy(dtype=float), color=colour, height=0.6)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, labels, **PLAIN)
     ax.invert_yaxis()
     top = float(values.max()) if len(values) else 1.0
     ax.set_xlim(*(xlim or (0, max(top, 1.0) * 1.15)))
     offset = (ax.get_xlim()[1] - ax.get_xlim()[0]) * 0.01
     for yi, v in zip(y, values.to_numpy(dtype=float)):
         ax.text(v + offset, yi, fmt.format(v), va="center", fontsize=10)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel, **PLAIN)
     ax.tick_params(axis="y", length=0)
     if title:
-        ax.set_title(title, pad=10)
+        ax.set_title(title, pad=10, **PLAIN)
     return ax
 
 
@@ -131,13 +134,15 @@ def grouped_barh(ax: Axes, frame: pd.DataFrame, *, title: str = "", xlabel: str 
     for k, col in enumerate(frame.columns):
         ax.barh(y + (k - (n_cols - 1) / 2) * height, frame[col].to_numpy(dtype=float), height=height,
                 color=OKABE_ITO[k % len(OKABE_ITO)], label=str(col))
-    ax.set_yticks(y, [short_label(str(i), 30) for i in frame.index])
+    ax.set_yticks(y, [short_label(str(i), 30) for i in frame.index], **PLAIN)
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel, **PLAIN)
     ax.tick_params(axis="y", length=0)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(n_cols, 4))
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(n_cols, 4))
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     if title:
-        ax.set_title(title, pad=10)
+        ax.set_title(title, pad=10, **PLAIN)
     return ax
 
 
