@@ -138,14 +138,18 @@ def test_time_budget_in_the_api(big_policy: Path) -> None:
 
 def test_pathological_html_is_bounded_by_the_budget(tmp_path: Path) -> None:
     """Whatever the HTML extractor does with it, the file is handled or reported within its budget."""
-    for name, html in {"a.html": "<p>" + "<a" * 80_000 + "</p>",
+    for name, html in {"a.html": "<a" * 80_000,
                        "b.html": "<p>" + "<b>" * 20_000 + "</i>" * 20_000 + GOOD + "</p>"}.items():
         (tmp_path / name).write_text(html, encoding="utf-8")
     t = time.perf_counter()
     proc = run_cli("extract", str(tmp_path / "a.html"), str(tmp_path / "b.html"), "--out", str(tmp_path / "out"),
-                   "--time-budget", "3")
+                   "--time-budget", "2")
     no_traceback(proc)
-    assert time.perf_counter() - t < 30
+    assert proc.returncode in (0, 2)
+    assert time.perf_counter() - t < 15  # at worst: the pair's budget, then each file's (31 s + 22 s before)
+    done = vendors(tmp_path / "out", "metrics") if (tmp_path / "out").exists() else set()
+    for name in ("a", "b"):  # each file is extracted or reported on its own line
+        assert name in done or any(f"{name}.html" in line for line in error_lines(proc.stderr)), proc.stderr
 
 
 # --------------------------------------------------------------------------- 3. line breaks in fields
@@ -375,8 +379,9 @@ def test_dollar_labels_are_drawn_verbatim(tmp_path: Path, label: str) -> None:
     barh(axes[1], matrix[label], title=label, xlabel=label)
     grouped_barh(axes[2], matrix, title=label)
     save_figure(fig, "dollar", tmp_path)  # draws: math parsing would raise or garble here
-    assert axes[0].get_yticklabels()[0].get_text() == label
-    assert axes[1].get_yticklabels()[0].get_text() == label
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if "$" in t.get_text()]
+    assert len(texts) >= 8  # ticks, titles, group name, legend
+    assert not any(t._preprocess_math(t.get_text())[1] for t in texts)  # drawn as plain text, "$" included
     plt.close(fig)
 
 
