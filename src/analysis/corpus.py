@@ -134,6 +134,17 @@ def _vendor_id(path: Path) -> str:
     return reg.vendor if reg else path.stem
 
 
+def _missing(p: Path) -> bool:
+    """True only when nothing at all is at ``p`` (a broken link or an unreadable path is not missing)."""
+    try:
+        p.lstat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _unique(files: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
     """Drop repeats of one file named twice (e.g. as a directory member and by path), keep order."""
     seen: set[Path] = set()
@@ -238,14 +249,28 @@ def plan_inputs(paths: list[str | Path]) -> tuple[list[tuple[str, Path]], list[I
     for vendor, f in _unique(planned):
         by_vendor.setdefault(vendor, []).append(f)
     jobs = []
+    registered = {r.vendor for r in read_manifest()}
     for vendor in sorted(by_vendor):
         group = by_vendor[vendor]
+        if len(group) > 1 and vendor in registered and _same_content(group):
+            problems.extend(InputError(f, f"is the same registered policy '{vendor}' as {group[0]}; extracted once")
+                            for f in group[1:])
+            jobs.append((vendor, group[0]))
+            continue
         if len(group) > 1:
             problems.append(InputError(group[0], f"has the same vendor id '{vendor}' as "
                                                  f"{', '.join(map(str, group[1:]))}; rename one"))
             continue
         jobs.append((vendor, group[0]))
     return jobs, problems
+
+
+def _same_content(files: list[Path]) -> bool:
+    """True if every file has the bytes of a registered policy (they were all planned under
+    one registered vendor id, which only a raw path or the registered sha256 gives)."""
+    sizes = {r.bytes for r in read_manifest()}
+    hashes = {_hash_if_size_matches(f, sizes) for f in files}
+    return len(hashes) == 1 and None not in hashes
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_]{0,39}")
