@@ -65,6 +65,7 @@ class TableWriter:
         self.out_dir = Path(out_dir)
         self._files: dict[str, tuple[object, _CsvRows]] = {}
         self._stage: Path | None = None
+        self._made_target = False
         self._discard = False
 
     def __enter__(self) -> "TableWriter":
@@ -72,7 +73,12 @@ class TableWriter:
         parent = self._target.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            self._stage = Path(tempfile.mkdtemp(prefix=f".{self._target.name}.extract-", dir=parent))
+            try:
+                self._stage = Path(tempfile.mkdtemp(prefix=f".{self._target.name}.extract-", dir=parent))
+            except PermissionError:  # only --out itself is writable: stage inside it, rename table by table
+                self._made_target = not self._target.exists()
+                self._target.mkdir(exist_ok=True)
+                self._stage = Path(tempfile.mkdtemp(prefix=".extract-", dir=self._target))
             for name in TABLES:
                 fh = open(self._stage / f"{name}.csv", "w", encoding="utf-8", newline="")
                 rows = _CsvRows(fh)
@@ -96,6 +102,11 @@ class TableWriter:
                  tb: TracebackType | None) -> None:
         if exc_type is not None or self._discard:
             self._cleanup()
+            if self._made_target:
+                try:
+                    self._target.rmdir()  # made by this run for its staging; only succeeds when empty
+                except OSError:
+                    pass
             return
         try:
             for fh, _ in self._files.values():
@@ -149,7 +160,7 @@ def _publish_dir(stage: Path, target: Path) -> None:
         if not stat.S_ISDIR(st.st_mode):
             raise NotADirectoryError(errno.ENOTDIR, "--out must be a directory", str(target))
         names = {f"{name}.csv" for name in TABLES}
-        if set(os.listdir(target)) <= names and _exchange(stage, target):
+        if stage.parent != target and set(os.listdir(target)) <= names and _exchange(stage, target):
             os.chmod(target, stat.S_IMODE(st.st_mode))
             return  # stage now holds the previous tables; _cleanup deletes them
         _rename_each(stage, target, sorted(names))
