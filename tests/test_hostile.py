@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -22,11 +21,10 @@ import analysis
 import analysis.cli
 from analysis.batch import run_jobs, run_local
 from analysis.codebook import compile_pattern, load_codebook
-from analysis.corpus import plan_inputs, read_manifest, register_policy
+from analysis.corpus import plan_inputs, read_manifest
 from analysis.errors import CodebookError, InputError
 from analysis.loader import read_policy
 from analysis.outputs import TableWriter
-from analysis.paths import MANIFEST_PATH
 from analysis.schema import SCHEMAS
 
 GOOD = policy_text("We collect your e-mail address when you register an account.")
@@ -307,58 +305,6 @@ def test_a_stem_equal_to_a_registered_slug_with_other_content_is_refused(tmp_pat
     impostor.write_text(GOOD, encoding="utf-8")
     proc = run_cli("extract", str(impostor), "--out", str(tmp_path / "out"))
     assert proc.returncode == 2 and "registered policy but other content" in proc.stderr, proc.stderr
-
-
-@pytest.fixture()
-def corpus(tmp_path: Path) -> tuple[Path, Path]:
-    raw = tmp_path / "raw" / "policies"
-    raw.mkdir(parents=True)
-    manifest = tmp_path / "raw" / "manifest.csv"
-    shutil.copyfile(MANIFEST_PATH, manifest)
-    return raw, manifest
-
-
-def test_concurrent_registrations_keep_both_rows(tmp_path: Path, corpus: tuple[Path, Path],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    raw, manifest = corpus
-    import analysis.corpus as corpus_mod
-
-    real = corpus_mod._write_atomic
-
-    def slow_write(path: Path, data: bytes) -> None:
-        time.sleep(0.3)  # both registrations have read the manifest before either writes it
-        real(path, data)
-
-    monkeypatch.setattr(corpus_mod, "_write_atomic", slow_write)
-    errors = []
-
-    def register(vendor: str) -> None:
-        src = tmp_path / f"{vendor}.txt"
-        src.write_text(GOOD + vendor + "\n", encoding="utf-8")
-        try:
-            register_policy(src, vendor, vendor.title(), raw, manifest)
-        except Exception as err:  # noqa: BLE001
-            errors.append(err)
-
-    threads = [threading.Thread(target=register, args=(v,)) for v in ("acme", "bravo")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    read_manifest.cache_clear()
-    assert not errors
-    assert {"acme", "bravo"} <= {r.vendor for r in read_manifest(str(manifest))}
-
-
-def test_register_refuses_an_empty_label(tmp_path: Path, corpus: tuple[Path, Path]) -> None:
-    raw, manifest = corpus
-    src = tmp_path / "p.txt"
-    src.write_text(GOOD, encoding="utf-8")
-    for label in ("", "   "):
-        with pytest.raises(InputError, match="label is empty"):
-            register_policy(src, "acme", label, raw, manifest)
-    proc = run_cli("register", str(src), "--vendor", "acme", "--label", "")
-    assert proc.returncode == 2 and len(error_lines(proc.stderr)) == 1 and "label" in proc.stderr
 
 
 # --------------------------------------------------------------------------- 8. labels in figures
