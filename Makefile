@@ -1,6 +1,7 @@
 # policy-lens: two commands do everything on a machine with Python 3.11 and pip.
 #   make report   set up .venv, extract, execute the notebooks, render HTML into reports/
 #   make test     set up .venv, run the unit tests and strict nbval on every notebook
+#   make html     render the executed notebooks and one privacy label per vendor into reports/
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -15,7 +16,8 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: install extract notebooks html report test test-unit test-notebooks test-browser lab bench profile clean
+.PHONY: readme install extract notebooks html report test test-unit test-notebooks test-browser lab bench profile clean \
+	benchmark-external
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; run make PYTHON=/path/to/python3.11" >&2; exit 2; }
@@ -39,7 +41,10 @@ notebooks: extract
 html: install
 	$(BIN)/python -m analysis.notebooks html --out reports $(NOTEBOOKS)
 
-report: notebooks html
+readme: extract
+	$(BIN)/python -m analysis.readme
+
+report: notebooks html readme
 
 test-unit: install
 	$(BIN)/python -m pytest -q tests
@@ -52,14 +57,28 @@ test: test-unit test-notebooks
 test-browser: html
 	bash tests/browser/run.sh
 
+# JupyterLab refuses to run as root unless told; in a container root is the usual user, so say so and allow it.
+# LAB_OPTS passes options through, e.g. make lab LAB_OPTS="--no-browser --port=9000".
 lab: install
-	$(BIN)/jupyter lab notebooks
+	@flags=""; if [ "$$(id -u)" = 0 ]; then \
+	  echo "note: running as root (usual in a container): starting JupyterLab with --allow-root"; \
+	  flags="--allow-root"; fi; \
+	exec $(BIN)/jupyter lab $$flags $(LAB_OPTS) notebooks
 
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 
 profile: install
 	$(BIN)/python benchmarks/profile_stages.py
+
+# External benchmarks (not part of make test): CORPORA holds opp115/ and gdpr-transparency-200/ in their
+# original formats. Scores go to $(BENCH_OUT)/*.json and the README's generated tables.
+BENCH_OUT ?= benchmarks/external
+benchmark-external: install
+	@test -n "$(CORPORA)" || { echo "error: give the corpora folder, e.g. make benchmark-external CORPORA=../shared/corpora" >&2; exit 2; }
+	$(BIN)/python -m analysis benchmark opp115 $(CORPORA)/opp115 --json $(BENCH_OUT)/opp115.json
+	$(BIN)/python -m analysis benchmark gdpr200 $(CORPORA)/gdpr-transparency-200 --json $(BENCH_OUT)/gdpr200.json
+	$(BIN)/python -m analysis.benchmark.report README.md $(BENCH_OUT)/opp115.json $(BENCH_OUT)/gdpr200.json
 
 clean:
 	rm -rf $(VENV) reports/screenshots

@@ -30,7 +30,8 @@ from analysis import evaluate as E
 from analysis import findings as F
 from analysis import plotting as P
 from analysis import tables as T
-from analysis.display import show_figure, show_table, show_text
+from analysis.display import show_figure, show_finding, show_table, show_text
+from analysis.headlines import headlines
 from analysis.paths import DATA_DIR
 
 # %%
@@ -48,38 +49,33 @@ assert (overview.le(T.dimension_sizes(), axis=1)).all().all(), "more codes found
 # %% [markdown]
 # ## Overview
 #
-# **Figure 1.** Share of each dimension's taxonomy codes that each policy covers (for example, the share of the
-# data types it says it collects, or of the rights it grants); the number in each cell is the count of codes found.
+# **Figure 1.** Share of each dimension's taxonomy codes that each policy states (for example, the share of the
+# data types it says it collects, or of the rights it grants): the colour is the share, the cell reads "codes
+# stated / codes in the dimension". Cells the hand coder marked ambiguous are not counted.
 
 # %%
-shares = overview / T.dimension_sizes()
-best = shares.mean(axis=1)
-finding = (f"{F.join(F.top(best)[0])} covers the largest share of the taxonomy on average "
-           f"({F.top(best)[1]:.0%}); {F.join(F.top(best, largest=False)[0])} the smallest "
-           f"({F.top(best, largest=False)[1]:.0%}).")
+finding = F.overview_finding(practices)
 show_text(finding, label="Finding:")
 fig, ax = plt.subplots(figsize=(9, 3.8))
-labels = {d: f"{T.DIMENSION_LABELS[d]} (of {n})" for d, n in T.dimension_sizes().items()}
-P.heatmap(ax, T.labelled(overview.rename(columns=labels)).T, cbar_label="codes found",
-          title="Codes found per dimension")
+sizes = T.dimension_sizes()
+shares = overview / sizes
+labels = {d: f"{T.DIMENSION_LABELS[d]} (of {n})" for d, n in sizes.items()}
+cells = pd.DataFrame({d: [f"{n} / {sizes[d]}" for n in overview[d]] for d in overview.columns}, index=overview.index)
+P.heatmap(ax, T.labelled(shares.rename(columns=labels)).T, annotations=cells.T, vmax=1.0, percent=True,
+          cbar_label="share of the dimension's codes", title="Share of each dimension's codes stated")
 show_figure(fig, "00-overview", alt=finding)
-show_table(T.labelled(overview.rename(columns=labels)).T, caption="Codes found per dimension and vendor")
+show_table(T.labelled(overview.rename(columns=labels)).T.rename_axis("Dimension"),
+           caption="Codes stated per dimension and vendor")
 
 # %% [markdown]
 # ## Headline findings
+#
+# Each finding is followed by one sentence of a policy that supports it, chosen by `analysis.headlines` from the
+# same tables (vendor and section under the quote); the evidence tables of notebooks 01–05 hold all of them.
 
 # %%
-headlines = {
-    "The texts": [F.corpus_length(metrics), F.corpus_readability(metrics), F.corpus_defects(facts)],
-    "Data collected": [F.data_types(practices), F.sensors(practices)],
-    "Sharing": [F.recipients(practices), F.named_organisations(facts), F.no_sale(practices),
-                F.without_consent(practices)],
-    "Rights": [F.coverage(practices), F.rights_gaps(practices), F.response_time(facts)],
-    "Practices": [F.retention(practices, facts), F.children(facts), F.storage(facts)],
-}
-for topic, sentences_ in headlines.items():
-    for sentence in sentences_:
-        show_text(sentence, label=f"{topic}:")
+for headline in headlines(data):
+    show_finding(headline.text, label=f"{headline.topic}:", quote=headline.quote)
 
 # %% [markdown]
 # ## Key figures
@@ -90,7 +86,7 @@ key = pd.DataFrame({
     "data types": overview["data_type"],
     "kinds of recipients": overview["recipient"],
     "rights coverage": T.rights_coverage(practices),
-    "says data not sold": T.presence(T.support_matrix(practices, "practice", ["practice.no_sale"]))["practice.no_sale"],
+    "says data not sold": T.stated(practices, "practice", ["practice.no_sale"])["practice.no_sale"],
     "response time": T.fact_summary(facts, "response_time"),
 })
 show_table(T.labelled(key), caption="Key figures per vendor (rights coverage = share of the 10 GDPR rights granted)")
@@ -109,14 +105,15 @@ show_table(T.labelled(key), caption="Key figures per vendor (rights coverage = s
 # used to change a rule. The first figure is a development score; the second is the estimate for a new policy.
 
 # %%
-dev = E.evaluate()["by_dimension"].set_index("dimension")
+dev = T.labelled_values(E.evaluate()["by_dimension"].set_index("dimension"))
 _, blind = E.score_sentences(E.load_sentence_items(DATA_DIR / "heldout" / "sentences_v2.yaml"))
-blind = blind.set_index("dimension")
+blind = T.labelled_values(blind.set_index("dimension"))
+ALL = T.value_labels()["dimension"]["all"]
 show_text(f"Against the hand-coded labels of these five policies the rules reach micro-F1 "
-          f"{dev.loc['all', 'f1']:.2f} (lowest dimension: {dev['f1'].drop('all').idxmin()}, "
-          f"{dev['f1'].drop('all').min():.2f}); on blind sentences they find {blind.loc['all', 'recall']:.0%} "
-          f"of the expected codes (lowest: {blind['recall'].drop('all').idxmin()}, "
-          f"{blind['recall'].drop('all').min():.0%}), so a 0 in a matrix can be a miss.", label="Accuracy:")
+          f"{dev.loc[ALL, 'f1']:.2f} (lowest dimension: {dev['f1'].drop(ALL).idxmin().lower()}, "
+          f"{dev['f1'].drop(ALL).min():.2f}); on blind sentences they find {blind.loc[ALL, 'recall']:.0%} "
+          f"of the expected codes (lowest: {blind['recall'].drop(ALL).idxmin().lower()}, "
+          f"{blind['recall'].drop(ALL).min():.0%}), so a blank cell in a matrix can be a miss.", label="Accuracy:")
 show_table(pd.DataFrame({"micro-F1, five policies": dev["f1"], "recall, blind sentences": blind["recall"],
                          "strict precision, blind sentences": blind["strict_precision"]}),
            caption="Accuracy per dimension (details and error analysis in 06_validation)")

@@ -78,8 +78,7 @@ finding = F.corpus_readability(metrics)
 show_text(finding, label="Finding:")
 fig, ax = plt.subplots(figsize=(8, 3.5))
 P.barh(ax, m["Flesch reading ease"], title="Flesch reading ease (higher is easier)", xlabel="score",
-       fmt="{:.1f}", xlim=(0, 100))
-ax.axvline(30, color="0.4", linestyle="--", linewidth=1)
+       fmt="{:.1f}", xlim=(0, 100), reference=(30, "30: below is very difficult"))
 show_figure(fig, "01-readability", alt=finding)
 show_table(m[["Flesch reading ease", "Flesch–Kincaid grade", "hedges per 1,000 words"]], caption="Readability")
 
@@ -96,7 +95,7 @@ show_table(T.labelled(T.defects(facts)), caption="Sentences flagged per defect")
 show_evidence(T.fact_evidence(facts, sentences, ["defect.list_without_items", "defect.blank_contact"]),
               title="Sentences showing each defect")
 
-# %% [markdown]
+# %% [markdown] tags=["interactive"]
 # ## Browse the sentences
 #
 # In JupyterLab the cell below shows every segmented sentence in a searchable table (it needs JavaScript and an

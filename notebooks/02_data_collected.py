@@ -17,8 +17,9 @@
 # # What data do the policies say is collected?
 #
 # Which kinds of personal data does each vendor's policy say its apps, devices, website or cloud collect, and how
-# much does each policy say about them? The matrix counts, for every vendor and data type, the sentences that
-# support the finding (0 = the policy never says it collects that type); data types are grouped into families.
+# much does each policy say about them? The matrix shows, for every vendor and data type, whether the policy
+# states that it collects it (blue), denies it (orange), says nothing (blank), or is ambiguous by the hand coder's
+# reading (hatched, "?"); the number in a cell is how many sentences say so. Data types are grouped into families.
 # The sensor data a smart-home camera or speaker can capture is singled out, followed by the device permissions
 # the apps ask for. Every count links back to its sentences in the evidence tables.
 
@@ -49,17 +50,17 @@ assert set(T.SENSOR_CODES) <= set(T.codes("data_type"))
 # %% [markdown]
 # ## Data types by vendor
 #
-# **Figure 1.** Number of sentences in each policy that say the vendor collects a data type, grouped by family
-# (rows) and vendor (columns); 0 means the policy never says so. The finding:
+# **Figure 1.** Whether each policy (columns) states that the vendor collects each data type (rows, grouped by
+# family), and in how many sentences; a blank cell means the policy never says so. The finding:
 
 # %%
 matrix = T.grouped_data_types(practices)
 finding = F.data_types(practices)
 show_text(finding, label="Finding:")
 families = [(T.FAMILY_LABELS[f], int((matrix.columns.get_level_values("family") == f).sum())) for f in T.FAMILIES]
-fig, ax = plt.subplots(figsize=(10, 12))
-P.heatmap(ax, T.labelled(matrix.droplevel("family", axis=1)).T, groups=families,
-          title="Data types each policy says are collected")
+fig, ax = plt.subplots(figsize=(10, 12.5))
+P.status_matrix(ax, *T.status_and_counts(practices, "data_type", T.data_type_order()), groups=families,
+                title="Data types each policy says are collected")
 show_figure(fig, "02-data-types-matrix", alt=finding)
 
 # %% [markdown]
@@ -67,8 +68,9 @@ show_figure(fig, "02-data-types-matrix", alt=finding)
 # data types), then every supporting sentence.
 
 # %%
-show_table(T.labelled(matrix).T, caption="Supporting sentences per data type (rows) and vendor (columns)")
-show_table(T.labelled(T.totals(T.support_matrix(practices, "data_type"))), caption="Totals per vendor")
+show_table(T.labelled(matrix).T.rename_axis(["Family", "Data type"]),
+           caption="Supporting sentences per data type (rows) and vendor (columns)")
+show_table(T.labelled(T.totals(practices, "data_type")), caption="Totals per vendor (uncertain cells counted apart)")
 show_table(T.labelled(T.family_counts(practices)), caption="Data types found per family")
 show_evidence(T.evidence_table(practices, sentences, dimension="data_type"), title="Evidence for Figure 1")
 
@@ -81,8 +83,9 @@ show_evidence(T.evidence_table(practices, sentences, dimension="data_type"), tit
 sensors = T.support_matrix(practices, "data_type", list(T.SENSOR_CODES))
 finding = F.sensors(practices)
 show_text(finding, label="Finding:")
-fig, ax = plt.subplots(figsize=(9, 3.2))
-P.heatmap(ax, T.labelled(sensors).T, title="Sensor data each policy says is collected")
+fig, ax = plt.subplots(figsize=(9, 3.6))
+P.status_matrix(ax, *T.status_and_counts(practices, "data_type", T.SENSOR_CODES), legend_rows=1,
+                title="Sensor data each policy says is collected")
 show_figure(fig, "02-sensor-data", alt=finding)
 show_table(T.labelled(sensors).T, caption="Supporting sentences per sensor data type and vendor")
 show_evidence(T.evidence_table(practices, sentences, T.SENSOR_CODES), title="Evidence for Figure 2")
@@ -96,13 +99,13 @@ show_evidence(T.evidence_table(practices, sentences, T.SENSOR_CODES), title="Evi
 permissions = T.support_matrix(practices, "permission")
 finding = F.permissions(practices)
 show_text(finding, label="Finding:")
-fig, ax = plt.subplots(figsize=(9, 5))
-P.heatmap(ax, T.labelled(permissions).T, title="Device permissions mentioned")
+fig, ax = plt.subplots(figsize=(9, 5.8))
+P.status_matrix(ax, *T.status_and_counts(practices, "permission"), title="Device permissions mentioned")
 show_figure(fig, "02-permissions-matrix", alt=finding)
 show_table(T.labelled(permissions).T, caption="Supporting sentences per permission and vendor")
 show_evidence(T.evidence_table(practices, sentences, dimension="permission"), title="Evidence for Figure 3")
 
-# %% [markdown]
+# %% [markdown] tags=["interactive"]
 # ## Browse the evidence
 #
 # In JupyterLab the cell below shows every supporting sentence of this notebook in a searchable, sortable table

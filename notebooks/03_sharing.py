@@ -17,8 +17,9 @@
 # # Who receives the data?
 #
 # With whom does each vendor say it may share personal data, which organisations does it name, does it promise not
-# to sell data, and what may leave the company without the user's consent? The matrix counts, for every vendor and
-# kind of recipient, the sentences saying data may be shared with, disclosed to or processed by that party.
+# to sell data, and what may leave the company without the user's consent? The matrix shows, for every vendor and
+# kind of recipient, whether the policy says data may be shared with, disclosed to or processed by that party
+# (colour) and in how many sentences (number).
 
 # %%
 import matplotlib.pyplot as plt
@@ -46,17 +47,18 @@ assert set(T.NO_CONSENT_RECIPIENTS) <= set(T.codes("recipient"))
 # %% [markdown]
 # ## Kinds of recipients
 #
-# **Figure 1.** Number of sentences in each policy that say data may go to a kind of recipient (0 = never said).
+# **Figure 1.** Whether each policy says data may go to a kind of recipient, and in how many sentences (blank =
+# never said).
 
 # %%
 recipients = T.support_matrix(practices, "recipient")
 finding = F.recipients(practices)
 show_text(finding, label="Finding:")
-fig, ax = plt.subplots(figsize=(9, 7))
-P.heatmap(ax, T.labelled(recipients).T, title="Recipients of personal data")
+fig, ax = plt.subplots(figsize=(9, 7.6))
+P.status_matrix(ax, *T.status_and_counts(practices, "recipient"), title="Recipients of personal data")
 show_figure(fig, "03-recipients-matrix", alt=finding)
 show_table(T.labelled(recipients).T, caption="Supporting sentences per recipient and vendor")
-show_table(T.labelled(T.totals(recipients)), caption="Totals per vendor")
+show_table(T.labelled(T.totals(practices, "recipient")), caption="Totals per vendor (uncertain cells counted apart)")
 show_evidence(T.evidence_table(practices, sentences, dimension="recipient"), title="Evidence for Figure 1")
 
 # %% [markdown]
@@ -88,13 +90,14 @@ show_evidence(T.evidence_table(practices, sentences, ["practice.no_sale"]), titl
 no_consent = T.support_matrix(practices, "recipient", list(T.NO_CONSENT_RECIPIENTS))
 finding = F.without_consent(practices)
 show_text(finding, label="Finding:")
-fig, ax = plt.subplots(figsize=(9, 2.8))
-P.heatmap(ax, T.labelled(no_consent).T, title="Disclosure without consent")
+fig, ax = plt.subplots(figsize=(9, 3.2))
+P.status_matrix(ax, *T.status_and_counts(practices, "recipient", T.NO_CONSENT_RECIPIENTS), legend_rows=1,
+                title="Disclosure without consent")
 show_figure(fig, "03-without-consent", alt=finding)
 show_table(T.labelled(no_consent).T, caption="Supporting sentences per recipient and vendor")
 show_evidence(T.evidence_table(practices, sentences, T.NO_CONSENT_RECIPIENTS), title="Evidence for Figure 2")
 
-# %% [markdown]
+# %% [markdown] tags=["interactive"]
 # ## Browse the evidence
 #
 # In JupyterLab the cell below shows every supporting sentence of this notebook in a searchable, sortable table

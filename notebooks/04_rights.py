@@ -47,16 +47,17 @@ assert score.between(0, 1).all()
 # %% [markdown]
 # ## Rights by vendor
 #
-# **Figure 1.** Number of sentences telling the user they may exercise each right (rows: the ten GDPR rights in
-# article order, then account deletion, permission control and the CCPA section; 0 = not granted in the policy).
+# **Figure 1.** Whether each policy tells the user they may exercise each right, and in how many sentences (rows:
+# the ten GDPR rights in article order, then account deletion, permission control and the CCPA section; blank =
+# not granted in the policy).
 
 # %%
-rights = T.rights_matrix(practices)
 finding = F.rights_gaps(practices)
 show_text(finding, label="Finding:")
-fig, ax = plt.subplots(figsize=(9, 7))
-P.heatmap(ax, T.labelled(rights).T, groups=[("GDPR", len(T.GDPR_RIGHTS)), ("Other", len(T.OTHER_RIGHTS))],
-          title="Rights and controls granted")
+fig, ax = plt.subplots(figsize=(9, 7.6))
+P.status_matrix(ax, *T.status_and_counts(practices, "right", T.RIGHTS_ORDER),
+                groups=[("GDPR", len(T.GDPR_RIGHTS)), ("Other", len(T.OTHER_RIGHTS))],
+                title="Rights and controls granted")
 show_figure(fig, "04-rights-matrix", alt=finding)
 show_table(T.rights_table(practices), caption="Supporting sentences per right and vendor")
 show_evidence(T.evidence_table(practices, sentences, T.RIGHTS_ORDER), title="Evidence for Figure 1")
@@ -79,8 +80,8 @@ fig, ax = plt.subplots(figsize=(8, 3.5))
 P.barh(ax, T.labelled(score.to_frame())["coverage"], title="Rights coverage score (share of 10 GDPR rights)",
        xlabel="score", fmt="{:.1f}", xlim=(0, 1.1))
 show_figure(fig, "04-rights-coverage", alt=finding)
-coverage = pd.DataFrame({"GDPR rights granted": T.presence(T.support_matrix(practices, "right", list(T.GDPR_RIGHTS)))
-                         .sum(axis=1), "of": len(T.GDPR_RIGHTS), "coverage score": score})
+coverage = pd.DataFrame({"GDPR rights granted": T.stated(practices, "right", list(T.GDPR_RIGHTS)).sum(axis=1),
+                         "of": len(T.GDPR_RIGHTS), "coverage score": score})
 show_table(T.labelled(coverage), caption="Rights coverage score")
 
 # %% [markdown]
@@ -95,8 +96,12 @@ show_table(T.labelled(coverage), caption="Rights coverage score")
 channels = T.exercise_channels(practices, sentences)
 finding = F.channels(practices, sentences)
 show_text(finding, label="Finding:")
-fig, ax = plt.subplots(figsize=(9, 3.2))
-P.heatmap(ax, T.labelled(channels).T, cbar_label="rights sentences", title="Channels for exercising rights")
+fig, ax = plt.subplots(figsize=(9, 3.6))
+mentioned = channels.gt(0).map({True: "states", False: "silent"}.get)
+P.status_matrix(ax, T.labelled(mentioned).T, T.labelled(channels).T, legend_rows=1,
+                legend={"states": "mentioned", "silent": "not mentioned"},
+                legend_title="Colour: whether rights sentences mention the channel.  Number: how many do.",
+                title="Channels for exercising rights")
 show_figure(fig, "04-exercise-channels", alt=finding)
 show_table(T.labelled(channels).T, caption="Rights sentences mentioning each channel")
 
@@ -109,7 +114,7 @@ show_table(T.labelled(T.fact_summary(facts, "response_time").to_frame("response 
            caption="Time promised to answer a rights request")
 show_evidence(T.fact_evidence(facts, sentences, "response_time"), title="Sentences promising a response time")
 
-# %% [markdown]
+# %% [markdown] tags=["interactive"]
 # ## Browse the evidence
 #
 # In JupyterLab the cell below shows every rights sentence in a searchable, sortable table (it needs JavaScript and

@@ -18,8 +18,8 @@
 #
 # What do the policies say about how long data is kept, about children, about moving data across borders and where
 # it is stored, about safeguards and encryption, and about telling users of a breach or of policy changes? The
-# matrix counts the sentences that make each statement; the sections below give the concrete facts (periods, ages,
-# countries) with their sentences.
+# matrix shows whether each policy makes each statement (colour) and in how many sentences (number); the sections
+# below give the concrete facts (periods, ages, countries) with their sentences.
 
 # %%
 import matplotlib.pyplot as plt
@@ -47,14 +47,14 @@ assert set(practices.loc[practices["dimension"] == "practice", "code"]) <= set(T
 # %% [markdown]
 # ## Practices stated
 #
-# **Figure 1.** Number of sentences in each policy that make each statement (0 = not stated).
+# **Figure 1.** Whether each policy makes each statement, and in how many sentences (blank = not stated).
 
 # %%
 matrix = T.support_matrix(practices, "practice")
 finding = F.practices_overview(practices)
 show_text(finding, label="Finding:")
-fig, ax = plt.subplots(figsize=(9, 7))
-P.heatmap(ax, T.labelled(matrix).T, title="Practices each policy states")
+fig, ax = plt.subplots(figsize=(9, 7.6))
+P.status_matrix(ax, *T.status_and_counts(practices, "practice"), title="Practices each policy states")
 show_figure(fig, "05-practices-matrix", alt=finding)
 show_table(T.labelled(matrix).T, caption="Supporting sentences per practice and vendor")
 show_evidence(T.evidence_table(practices, sentences, dimension="practice"), title="Evidence for Figure 1")
@@ -97,10 +97,11 @@ show_evidence(T.evidence_table(practices, sentences, ["practice.intl_transfer", 
 
 # %%
 security = ["practice.encryption", "practice.breach_notification", "practice.change_notification"]
-show_table(T.labelled(T.presence(matrix[security])).T, caption="Statements on encryption and notification (✓ = stated)")
+show_table(T.labelled(T.stated(practices, "practice", security)).T,
+           caption="Statements on encryption and notification (✓ = stated)")
 show_evidence(T.evidence_table(practices, sentences, security), title="Statements on encryption and notification")
 
-# %% [markdown]
+# %% [markdown] tags=["interactive"]
 # ## Browse the evidence
 #
 # In JupyterLab the cell below shows every supporting sentence of this notebook in a searchable, sortable table

@@ -43,9 +43,12 @@ from analysis.display import show_evidence, show_figure, show_table, show_text
 from analysis.paths import DATA_DIR, PROJ_ROOT
 
 # %%
-# Display settings: house plot style; scores shown with three decimals.
+# Display settings: house plot style; scores shown with three decimals; vendors, dimensions and codes shown by
+# their display labels (`L`), as in every other notebook.
 P.use_style()
 pd.set_option("display.precision", 3)
+L = T.labelled_values
+ALL = T.value_labels()["dimension"]["all"]
 
 # %%
 result = E.evaluate()
@@ -62,9 +65,9 @@ assert (judged["outcome"] != "ambiguous").sum() == result["by_dimension"].set_in
 # %%
 counts = labels.pivot_table(index="dimension", columns="label", values="code", aggfunc="count", fill_value=0)
 counts = counts.reindex(index=list(E.DIMENSIONS), columns=list(E.LABELS), fill_value=0)
-show_table(counts, caption="Hand-coded labels per dimension (5 vendors × 74 codes)")
-show_evidence(labels[labels["label"] == "ambiguous"][["vendor", "code", "quote", "note"]]
-              .rename(columns={"note": "why ambiguous"}), title="Items left out as ambiguous")
+show_table(L(counts), caption="Hand-coded labels per dimension (5 vendors × 74 codes)")
+show_evidence(L(labels[labels["label"] == "ambiguous"][["vendor", "code", "quote", "note"]])
+              .rename(columns={"note": "Why ambiguous", "quote": "Quote"}), title="Items left out as ambiguous")
 
 # %% [markdown]
 # ## Scores per dimension, with the keyword baseline
@@ -72,12 +75,12 @@ show_evidence(labels[labels["label"] == "ambiguous"][["vendor", "code", "quote",
 # **Figure 1.** Micro-F1 of the rules and of the keyword baseline in each dimension.
 
 # %%
-scores = result["by_dimension"].set_index("dimension")
-base = result["baseline_by_dimension"].set_index("dimension")
+scores = L(result["by_dimension"].set_index("dimension"))
+base = L(result["baseline_by_dimension"].set_index("dimension"))
 f1 = pd.DataFrame({"rules": scores["f1"], "keyword baseline": base["f1"]})
-worst = f1["rules"].drop("all").idxmin()
-finding = (f"On the five development policies the rules reach micro-F1 {f1.loc['all', 'rules']:.2f} overall "
-           f"(keyword baseline {f1.loc['all', 'keyword baseline']:.2f}); the weakest dimension is {worst} "
+worst = f1["rules"].drop(ALL).idxmin()
+finding = (f"On the five development policies the rules reach micro-F1 {f1.loc[ALL, 'rules']:.2f} overall "
+           f"(keyword baseline {f1.loc[ALL, 'keyword baseline']:.2f}); the weakest dimension is {worst.lower()} "
            f"at {f1.loc[worst, 'rules']:.2f}.")
 show_text(finding, label="Finding:")
 fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -91,8 +94,8 @@ show_table(base, caption="Keyword baseline: counts and scores per dimension")
 # ## Scores per vendor and per code
 
 # %%
-show_table(result["by_vendor"].set_index("vendor"), caption="Rules: scores per vendor")
-by_code = result["by_code"].set_index("code")
+show_table(L(result["by_vendor"].set_index("vendor")), caption="Rules: scores per vendor")
+by_code = L(result["by_code"].set_index("code"))
 show_table(by_code[(by_code["fp"] + by_code["fn"]) > 0],
            caption="Codes with at least one error (all other codes are scored without error)")
 
@@ -129,9 +132,11 @@ show_table(by_code[(by_code["fp"] + by_code["fn"]) > 0],
 
 # %%
 errors = result["errors"]
-show_table(errors.groupby(["outcome", "dimension"]).size().unstack(fill_value=0),
+show_table(errors.groupby(["outcome", "dimension"]).size().unstack(fill_value=0).reindex(
+    columns=[d for d in E.DIMENSIONS if d in set(errors["dimension"])]).rename(columns=T.DIMENSION_LABELS),
            caption="Errors by kind and dimension")
-show_evidence(errors.rename(columns={"sentence": "quote"}), title="False positives and false negatives")
+show_evidence(L(errors).rename(columns={"sentence": "Quote", "outcome": "Outcome", "note": "Note"}),
+              title="False positives and false negatives")
 
 # %% [markdown]
 # ## Language the rules were not written for
@@ -155,17 +160,17 @@ sets = {"set 1 (regression test)": PROJ_ROOT / "tests" / "generalisation_sentenc
 summaries, details = {}, {}
 for name, path in sets.items():
     details[name], summaries[name] = E.score_sentences(E.load_sentence_items(path))
-    show_table(summaries[name].set_index("dimension"), caption=f"{name}: {path.name}")
-blind = summaries["set 2 (blind held-out)"].set_index("dimension")
+    show_table(L(summaries[name].set_index("dimension")), caption=f"{name}: {path.name}")
+blind = L(summaries["set 2 (blind held-out)"].set_index("dimension"))
 
 # %% [markdown]
 # **Figure 2.** Recall and strict precision of the rules on the blind held-out sentences, per dimension.
 
 # %%
-weakest = blind["recall"].drop("all").idxmin()
-finding = (f"On blind sentences the rules find {blind.loc['all', 'recall']:.0%} of the expected codes "
-           f"(weakest: {weakest}, {blind.loc[weakest, 'recall']:.0%}); strict precision is "
-           f"{blind.loc['all', 'strict_precision']:.0%}, with {int(blind.loc['all', 'forbidden_hits'])} "
+weakest = blind["recall"].drop(ALL).idxmin()
+finding = (f"On blind sentences the rules find {blind.loc[ALL, 'recall']:.0%} of the expected codes "
+           f"(weakest: {weakest.lower()}, {blind.loc[weakest, 'recall']:.0%}); strict precision is "
+           f"{blind.loc[ALL, 'strict_precision']:.0%}, with {int(blind.loc[ALL, 'forbidden_hits'])} "
            "codes found that an item explicitly forbids.")
 show_text(finding, label="Finding:")
 fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -175,4 +180,59 @@ ax.set_xlim(0, 1.05)
 show_figure(fig, "06-heldout-scores", alt=finding)
 missed = details["set 2 (blind held-out)"]
 missed = missed[missed["expected"] & ~missed["found"]][["id", "dimension", "code", "text"]]
-show_evidence(missed.rename(columns={"text": "quote"}), title="Blind held-out: expected codes the rules missed")
+show_evidence(L(missed).rename(columns={"text": "Quote", "id": "Item"}),
+              title="Blind held-out: expected codes the rules missed")
+
+# %% [markdown]
+# ## Every evidence sentence, scored
+#
+# Policy-level presence hides wrong evidence: a code can be right for a policy while half the sentences shown
+# for it say something else. Two coders labelled every heading, list item and sentence of the five policies
+# with the codes it itself supports (read with its heading and list lead-in, under the taxonomy's `evidence`
+# rule), independently and from the policy text alone; a third reader decided the items on which they
+# disagreed (`data/annotations/sentences/`). A finding is right when its sentence overlaps a gold sentence of
+# the same code and polarity; sentences the coders marked ambiguous are left out. The coders were two
+# independent sessions of the same language model, so their agreement likely overstates what two human coders
+# would reach.
+
+# %%
+from analysis.sentence_gold import agreement  # noqa: E402
+
+agree = agreement().set_index("dimension")
+show_table(L(agree), caption="Agreement of the two coders (units × codes): Cohen's kappa and F1 between them")
+sentence_scores = result["sentence_by_dimension"].set_index("dimension")
+sentence_scores["keyword baseline F1"] = result["sentence_baseline_by_dimension"].set_index("dimension")["f1"]
+show_table(L(sentence_scores[["tp", "fp", "fn", "precision", "recall", "f1", "keyword baseline F1"]]),
+           caption="Sentence level on the five policies (statements)")
+show_table(L(result["sentence_denials"].set_index("dimension")[["tp", "fp", "fn", "precision", "recall", "f1"]]),
+           caption="Sentence level on the five policies (denials: 'we do not ...')")
+weakest_p = sentence_scores["precision"].drop("all").idxmin()
+finding = (f"Of the sentences the extractor shows as evidence, {sentence_scores.loc['all', 'precision']:.0%} "
+           f"state what their code claims (weakest: {T.DIMENSION_LABELS.get(weakest_p, weakest_p).lower()}, "
+           f"{sentence_scores.loc[weakest_p, 'precision']:.0%}); it finds "
+           f"{sentence_scores.loc['all', 'recall']:.0%} of the sentences the coders marked.")
+show_text(finding, label="Finding:")
+sentence_errors = E.sentence_errors(result["sentence_judged"])
+show_evidence(L(sentence_errors.drop(columns="start")).rename(columns={"sentence": "Quote"}),
+              title="Sentence-level false positives and false negatives")
+
+# %% [markdown]
+# ## Policies nobody here wrote: OPP-115 and GDPR-Transparency-200
+#
+# `python -m analysis benchmark opp115|gdpr200 PATH` scores the extractor on the public datasets in their
+# original formats; `make benchmark-external CORPORA=PATH` saves the scores to `benchmarks/external/`, which
+# this section reads (the datasets themselves are not in the repository). The figures are on the development
+# halves the project was given; the other halves are held back to measure it independently. *Evidence level*:
+# is each annotated segment or passage found, and does each finding's sentence start inside one the annotators
+# labelled with its code. The published PrivBERT figure (OPP-115 segments, 12 categories, random split: micro-F1
+# 0.872) is indicative only.
+
+# %%
+from analysis.benchmark.report import dimension_frame, load_results, reference_sentence  # noqa: E402
+
+saved = load_results(PROJ_ROOT / "benchmarks" / "external")
+show_text(reference_sentence(saved["opp115"]).replace("**", ""), label="OPP-115:")
+external = dimension_frame(saved)
+for (bench, level), frame in external.groupby(["benchmark", "level"], sort=False):
+    show_table(L(frame.drop(columns=["benchmark", "level"]).set_index("dimension")),
+               caption=f"{bench}, {level} level (statements)")

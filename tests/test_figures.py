@@ -41,8 +41,26 @@ def raw_practices() -> pd.DataFrame:
 
 
 def _expected_count(raw: pd.DataFrame, vendor: str, code: str) -> int:
-    rows = raw[(raw["vendor"] == vendor) & (raw["code"] == code)]
+    """Distinct stating sentences, counted from the raw CSV rows (a denial is no support)."""
+    rows = raw[(raw["vendor"] == vendor) & (raw["code"] == code) & (raw["polarity"] == "states")]
     return int(rows["sentence_id"].nunique())
+
+
+def _ambiguous() -> set[tuple[str, str]]:
+    """(vendor, code) cells the hand-coded label files mark ambiguous, read without the package."""
+    labels = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False)
+                        for f in sorted((ROOT / "data" / "annotations").glob("*.csv"))])
+    rows = labels[labels["label"] == "ambiguous"]
+    return set(zip(rows["vendor"], rows["code"]))
+
+
+def _denied_count(raw: pd.DataFrame, vendor: str, code: str) -> int:
+    rows = raw[(raw["vendor"] == vendor) & (raw["code"] == code) & (raw["polarity"] == "denies")]
+    return int(rows["sentence_id"].nunique())
+
+
+def _stated(raw: pd.DataFrame, vendor: str, code: str) -> bool:
+    return _expected_count(raw, vendor, code) > 0 and (vendor, code) not in _ambiguous()
 
 
 # --------------------------------------------------------------------------- data behind the figures
@@ -59,6 +77,80 @@ def test_support_matrix_shape_and_values(data, raw_practices, dimension):
             assert matrix.loc[vendor, code] == _expected_count(raw_practices, vendor, code), (vendor, code)
 
 
+@pytest.mark.parametrize("dimension", ["data_type", "permission", "recipient", "right", "practice"])
+def test_status_matrix_marks_ambiguous_cells_uncertain(data, raw_practices, dimension):
+    status = tables.status_matrix(data["practices"], dimension)
+    ambiguous = _ambiguous()
+    for vendor in status.index:
+        for code in status.columns:
+            said, denied = _expected_count(raw_practices, vendor, code), _denied_count(raw_practices, vendor, code)
+            if (vendor, code) in ambiguous:
+                expected = "uncertain"
+            else:
+                expected = {(True, True): "states and denies", (True, False): "states", (False, True): "denies",
+                            (False, False): "silent"}[(said > 0, denied > 0)]
+            assert status.loc[vendor, code] == expected, (vendor, code)
+
+
+def test_every_ambiguous_label_is_drawn_uncertain(data):
+    drawn = sum(int((tables.status_matrix(data["practices"], d) == "uncertain").sum().sum())
+                for d in ["data_type", "permission", "recipient", "right", "practice"])
+    assert drawn == len(_ambiguous()) == 27
+
+
+def _synthetic(polarity: bool) -> pd.DataFrame:
+    """Practices rows for two manifest vendors: a statement, a denial and both, on recipient codes."""
+    v1, v2 = tables.vendors()[:2]
+    rows = [(v1, "recipient", "recipient.advertisers", 1, 0, 5, "a", "states"),
+            (v1, "recipient", "recipient.advertisers", 2, 6, 9, "b", "states"),
+            (v1, "recipient", "recipient.data_brokers", 3, 10, 15, "c", "denies"),
+            (v2, "recipient", "recipient.advertisers", 4, 0, 5, "d", "states"),
+            (v2, "recipient", "recipient.advertisers", 5, 6, 9, "e", "denies")]
+    cols = ["vendor", "dimension", "code", "sentence_id", "start", "end", "evidence", "polarity"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return frame if polarity else frame.drop(columns="polarity")
+
+
+def test_status_matrix_reads_polarity():
+    v1, v2 = tables.vendors()[:2]
+    codes = ["recipient.advertisers", "recipient.data_brokers"]
+    status = tables.status_matrix(_synthetic(True), "recipient", codes, uncertain=[])
+    assert status.loc[v1].tolist() == ["states", "denies"]
+    assert status.loc[v2].tolist() == ["states and denies", "silent"]
+    said = tables.stated(_synthetic(True), "recipient", codes)
+    assert said.loc[v1].tolist() == [True, False] and said.loc[v2].tolist() == [True, False]
+    counts = tables.support_matrix(_synthetic(True), "recipient", codes)
+    assert counts.loc[v1].tolist() == [2, 0] and counts.loc[v2].tolist() == [1, 0]
+    _, shown = tables.status_and_counts(_synthetic(True), "recipient", codes)
+    assert shown.iloc[:, :2].to_numpy().tolist() == [[2, 2], [1, 0]]  # stating + denying sentences
+    # without a polarity column every row states
+    plain = tables.status_matrix(_synthetic(False), "recipient", codes, uncertain=[(v1, "recipient.advertisers")])
+    assert plain.loc[v1].tolist() == ["uncertain", "states"] and plain.loc[v2].tolist() == ["states", "silent"]
+
+
+def test_status_matrix_figure_colours_each_cell_by_status():
+    v1, v2 = tables.vendors()[:2]
+    codes = ["recipient.advertisers", "recipient.data_brokers"]
+    practices = _synthetic(True)
+    status = tables.status_matrix(practices, "recipient", codes, uncertain=[(v2, "recipient.data_brokers")])
+    counts = tables.support_matrix(practices, "recipient", codes) + tables.support_matrix(
+        practices, "recipient", codes, "denies")
+    plotting.use_style()
+    fig, ax = plt.subplots()
+    plotting.status_matrix(ax, status.loc[[v1, v2]].T, counts.loc[[v1, v2]].T)
+    cells = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+    fills = [matplotlib.colors.to_hex(p.get_facecolor()) for p in cells]
+    expected = [plotting.STATUS_STYLE[s]["fill"].lower() for s in ["states", "states and denies", "denies",
+                                                                    "uncertain"]]
+    assert fills == expected  # row-major: advertisers (v1, v2), data brokers (v1, v2)
+    assert cells[3].get_hatch() == plotting.STATUS_STYLE["uncertain"]["hatch"]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["2", "2", "1", "0?"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [label.split(" (")[0] for label in legend] == list(tables.STATUSES)
+    plt.close(fig)
+
+
 def test_data_types_grouped_by_family(data):
     grouped = tables.grouped_data_types(data["practices"])
     families = list(dict.fromkeys(grouped.columns.get_level_values("family")))
@@ -66,7 +158,7 @@ def test_data_types_grouped_by_family(data):
     assert all(code.split(".")[0] == fam for fam, code in grouped.columns)
     assert set(grouped.columns.get_level_values("code")) == set(tables.codes("data_type"))
     counts = tables.family_counts(data["practices"])
-    assert (counts.sum(axis=1) == (tables.support_matrix(data["practices"], "data_type") > 0).sum(axis=1)).all()
+    assert (counts.sum(axis=1) == tables.stated(data["practices"], "data_type").sum(axis=1)).all()
 
 
 def test_rights_in_gdpr_article_order(data):
@@ -82,7 +174,7 @@ def test_coverage_score_matches_definition(data, raw_practices):
     score = tables.rights_coverage(data["practices"])
     assert score.between(0, 1).all()
     for vendor, value in score.items():
-        granted = sum(_expected_count(raw_practices, vendor, c) > 0 for c in tables.GDPR_RIGHTS)
+        granted = sum(_stated(raw_practices, vendor, c) for c in tables.GDPR_RIGHTS)
         assert value == pytest.approx(granted / 10)
 
 
@@ -118,6 +210,29 @@ def test_evidence_table_quotes_the_sentences(data):
     assert len(ev) == len(p[p["dimension"] == "right"].drop_duplicates(["vendor", "code", "sentence_id"]))
     assert set(ev["Quote"]) <= set(s["text"])
     assert set(ev["Vendor"]) <= set(analysis.corpus.vendor_labels().values())
+
+
+def test_totals_count_uncertain_cells_apart(data):
+    t = tables.totals(data["practices"], "data_type")
+    status = tables.status_matrix(data["practices"], "data_type")
+    assert (t["codes stated"] + t["uncertain"] <= t["of codes"]).all()
+    assert t["denied"].sum() == int(status.isin(["denies", "states and denies"]).sum().sum()) > 0
+    assert t.loc["imou", "uncertain"] == int((status.loc["imou"] == "uncertain").sum()) >= 1
+    assert "plus one uncertain" in findings.data_types(data["practices"])
+
+
+def test_headlines_quote_the_policies(data):
+    from analysis.headlines import headlines
+
+    texts = set(data["sentences"]["text"])
+    labels = set(analysis.corpus.vendor_labels().values())
+    found = headlines(data)
+    assert len(found) == 15
+    for h in found:
+        assert h.quote is not None, h.text
+        vendor, section, sentence = h.quote
+        assert vendor in labels and sentence in texts, h
+        assert vendor in h.text or "policies" in h.text or "policy" in h.text, h
 
 
 def test_findings_are_sentences(data):
@@ -201,3 +316,38 @@ def test_headers_index_and_captions_are_escaped():
     assert "<script" not in page and "<img" not in page
     assert re.findall(r"<a [^>]*>", page) == ['<a href="x.html">']
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_multiindex_rows_are_cells_not_tuples(data):
+    grouped = tables.labelled(tables.grouped_data_types(data["practices"])).T
+    markup = display.html_table(grouped)
+    assert "(&#x27;" not in markup and "('" not in markup
+    assert "<th style=\"text-align:left\">Contact</th><th style=\"text-align:left\">Name</th>" in markup
+    assert "<th style=\"text-align:left\"></th><th style=\"text-align:left\">Email address</th>" in markup
+    assert markup.count(">Contact</th>") == 1
+
+
+def test_long_evidence_shows_first_rows_and_folds_the_rest(data):
+    ev = tables.evidence_table(data["practices"], data["sentences"], dimension="data_type")
+    assert len(ev) > display.FOLD_ROWS
+    markup = display.evidence_html(ev)
+    shown, folded = markup.split("<details>")
+    assert shown.count("<tr>") == display.OPEN_ROWS + 1  # header + open rows
+    assert folded.count("<tr>") == len(ev) - display.OPEN_ROWS + 1
+    assert display.esc(ev["Quote"].iloc[0]) in shown
+
+
+def test_interactive_cells_are_left_out_of_reports():
+    import nbformat
+
+    from analysis.notebooks import render_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\nText."),
+                nbformat.v4.new_code_cell("shown_in_report = 1", execution_count=1),
+                nbformat.v4.new_markdown_cell("## Browse the sentences", metadata={"tags": ["interactive"]}),
+                nbformat.v4.new_code_cell("browse_in_lab_only(frame)", metadata={"tags": ["interactive"]})]
+    page = render_notebook(nb, "t")
+    assert "shown_in_report" in page
+    assert "browse_in_lab_only" not in page and "Browse the sentences" not in page
+    assert not re.search(r"In&nbsp;\[&nbsp;\]|In \[ \]", page)

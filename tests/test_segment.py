@@ -158,12 +158,37 @@ def test_table_of_contents_then_restarted_numbering_is_a_heading() -> None:
 
 
 def test_announced_list_without_items_is_reported() -> None:
-    text = ("We may share your data for the following reasons:\nWe will tell you before we do so.\n"
-            "We collect these data:\n• your name.\n")
+    text = ("We collect these data:\n• your name.\n"
+            "We may share your data for the following reasons:\n")
     rows = segment(text)
     missing = announced_lists_without_items(text, rows)
     assert [text[r.start:r.end] for r in missing] == ["We may share your data for the following reasons:"]
-    assert rows[1].kind == KIND_SENTENCE and rows[1].lead_in == -1
+    assert rows[1].kind == KIND_LIST_ITEM and rows[1].lead_in == 0
+
+
+def test_items_written_as_plain_paragraphs_are_not_a_missing_list() -> None:
+    text = ("5.1 Disclosure\nWe might disclose your personal data for the following reasons:\n"
+            "To our subsidiaries to provide the services you requested.\n"
+            "To carriers to the extent that we need to deliver your orders.\n")
+    assert announced_lists_without_items(text, segment(text)) == []
+
+
+def test_table_of_contents_entries_are_no_evidence_and_name_top_level_sections() -> None:
+    from analysis.segment import table_of_contents
+    text = ("This policy includes the following contents:\n• How we use your data\n• Children's privacy\n"
+            "How we use your data\n1. Service\nWe use your e-mail address to run the service.\n"
+            "Children's privacy\nOur services are not directed to children under 13.\n")
+    rows = segment(text)
+    toc = table_of_contents(text, rows)
+    assert [text[r.start:r.end] for r in rows if toc >> r.sentence_id & 1] == ["How we use your data",
+                                                                             "Children's privacy"]
+    children = next(r for r in rows if r.kind == KIND_HEADING and text[r.start:r.end] == "Children's privacy")
+    assert children.section == "Children's privacy"  # not nested under "1. Service"
+
+
+def test_a_date_line_is_no_heading() -> None:
+    text = "Last update: [May 2021]\nShould you have any doubt, contact us through any of these methods.\n"
+    assert segment(text)[0].kind != KIND_HEADING
 
 
 def test_lead_in_at_end_of_text_has_no_items() -> None:

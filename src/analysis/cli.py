@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis extract|evaluate|manifest|register``.
+"""Command line: ``python -m analysis extract|evaluate|benchmark|manifest|register``.
 
 Bad input never produces a traceback: each problem is one line naming the file, the
 other files are still processed, a summary lists the failures, and the exit status is
@@ -204,6 +204,24 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return evaluate_cli(args)
 
 
+def cmd_gold(args: argparse.Namespace) -> int:
+    """``python -m analysis gold``: rewrite gold.csv from the coders' files, print agreement."""
+    from .sentence_gold import GOLD_PATH, agreement, write_gold
+
+    n = write_gold()
+    print(f"{GOLD_PATH.relative_to(GOLD_PATH.parents[3])}: {n} rows")
+    print("agreement of the two coders (units x codes):")
+    print(agreement().to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    """Score the extractor and the keyword baseline on a public benchmark read from a path."""
+    from .benchmark.report import benchmark_cli
+
+    return benchmark_cli(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
@@ -229,7 +247,22 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--processed", help="directory with practices.csv (default data/processed)")
     ev.add_argument("--by", choices=("dimension", "code", "vendor"), default="dimension")
     ev.add_argument("--errors", action="store_true", help="also list false positives and negatives")
+    ev.add_argument("--level", choices=("policy", "sentence"), default="policy",
+                    help="policy: (vendor, code) presence; sentence: every evidence sentence against "
+                         "data/annotations/sentences/gold.csv")
     ev.set_defaults(func=cmd_evaluate)
+    gd = sub.add_parser("gold", help="rebuild the sentence-level gold labels from the two coders' files "
+                                     "and print their agreement")
+    gd.set_defaults(func=cmd_gold)
+    bm = sub.add_parser("benchmark", help="score on OPP-115 or GDPR-Transparency-200 read from PATH")
+    bm.add_argument("name", choices=("opp115", "gdpr200"), help="which dataset")
+    bm.add_argument("path", help="the dataset's folder, in its original format (e.g. ../shared/corpora/opp115)")
+    bm.add_argument("--json", metavar="FILE", help="also write every score as JSON")
+    bm.add_argument("--csv", metavar="DIR", help="also write <name>_by_dimension.csv and <name>_by_label.csv")
+    bm.add_argument("--errors", type=int, default=0, metavar="N",
+                    help="list N false positives and N false negatives (evidence level) with their text")
+    bm.add_argument("--seed", type=int, default=0, help="seed of the --errors sample (default 0)")
+    bm.set_defaults(func=cmd_benchmark)
     mf = sub.add_parser("manifest", help="verify data/raw/manifest.csv against the raw files")
     mf.set_defaults(func=cmd_manifest)
     rg = sub.add_parser("register", help="add a .txt policy to data/raw/policies and the manifest")

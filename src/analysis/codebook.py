@@ -56,6 +56,9 @@ class Context:
     pattern: re.Pattern[str]
     negatable: bool
     not_after: re.Pattern[str] | None
+    #: a sentence opening with ``veto`` is not a sentence of this context for any code that needs
+    #: it ("if you want to delete your e-mail address, you can ..." is a right, not collection)
+    veto: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class CodeRule:
     negatable: bool
     sources: tuple[str, ...] = field(default=())
     implies: tuple[str, ...] = ()
+    #: a sentence (or list item) opening with ``veto`` never supports the code, wherever the hit is
+    veto: re.Pattern[str] | None = None
     #: the patterns one by one, each with the literal sets a sentence must contain to be searched
     parts: tuple[tuple[re.Pattern[str], TriggerAlternatives | None], ...] = ()
 
@@ -276,7 +281,8 @@ def _contexts(path: Path, data: dict[str, Any]) -> dict[str, Context]:
         not_after = spec.get("not_after")
         out[name] = Context(name, compile_pattern(where, spec["pattern"]), bool(spec.get("negatable", True)),
                             re.compile(f"(?:{compile_pattern(where, not_after).pattern})$", _FLAGS)
-                            if not_after else None)
+                            if not_after else None,
+                            compile_pattern(where + " veto", spec["veto"]) if spec.get("veto") else None)
     return out
 
 
@@ -300,9 +306,16 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
     tax = load_taxonomy(Path(taxonomy_s))
     expected = {c: d for d in DIMENSIONS for c in tax[d]}
     codes: dict[str, Any] = data["codes"]
-    unknown = sorted(set(codes) - set(expected))
-    if unknown:
-        raise CodebookError(path, f"unknown code '{unknown[0]}' (not in the taxonomy)")
+    for code in codes:  # the codebook may add codes (never rename): they name their dimension
+        if code in expected:
+            continue
+        dim = codes[code].get("dimension") if isinstance(codes[code], dict) else None
+        if dim not in DIMENSIONS:
+            raise CodebookError(path, f"unknown code '{code}' (not in the taxonomy): a code the codebook "
+                                      f"adds needs 'dimension: <one of {', '.join(DIMENSIONS)}>'")
+        if not str(codes[code].get("label") or "").strip():
+            raise CodebookError(f"{path} [{code}]", "a code the codebook adds needs a label")
+        expected[code] = dim
     missing = [c for c in expected if c not in codes]
     if missing:
         raise CodebookError(path, f"code '{missing[0]}' of the taxonomy has no entry")
@@ -335,6 +348,7 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
             requires=contexts[req] if req else None,
             exclude=compile_pattern(where + " exclude", spec["exclude"]) if spec.get("exclude") else None,
             negatable=bool(spec.get("negatable", True)),
+            veto=compile_pattern(where + " veto", spec["veto"]) if spec.get("veto") else None,
             sources=tuple(spec.get("sources", ()) or ()),
             implies=tuple(spec.get("implies", ()) or ()),
         ))

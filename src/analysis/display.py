@@ -8,7 +8,7 @@ host and re-executing it gives identical output.
 
 :func:`browse` adds a filterable table (itables) for JupyterLab. Its output needs JavaScript
 and a network connection, contains a table id, and is not reproduced in the HTML reports
-(cells tagged ``interactive`` lose their outputs there); mark such cells
+(cells tagged ``interactive`` are left out of them); mark such cells
 ``# NBVAL_IGNORE_OUTPUT``.
 """
 from __future__ import annotations
@@ -25,8 +25,9 @@ from matplotlib.figure import Figure
 from .plotting import save_figure
 
 TABLE_CLASS = "pl-table"
-#: Evidence tables longer than this are folded into a <details> element.
+#: Evidence tables longer than this show their first :data:`OPEN_ROWS` rows and fold the rest.
 FOLD_ROWS = 12
+OPEN_ROWS = 5
 
 
 def esc(value: object) -> str:
@@ -68,27 +69,46 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None, index: bool =
             attr = f' colspan="{span}"' if span > 1 else ""
             cells.append(f"<th{attr}{LEFT}>{esc(labels[k])}</th>")
             k += span
-        corner = f"<th>{esc(frame.index.name or '') if level == levels - 1 else ''}</th>" if index else ""
+        names = [n or "" for n in frame.index.names]
+        corner = "".join(f"<th{LEFT}>{esc(n) if level == levels - 1 else ''}</th>" for n in names) if index else ""
         head_rows.append(f"<tr>{corner}{''.join(cells)}</tr>")
     body_rows = []
+    previous: tuple = ()
     for idx, row in zip(frame.index, frame.itertuples(index=False, name=None)):
-        th = f"<th{LEFT}>{esc(idx)}</th>" if index else ""
+        th = _row_header(idx if isinstance(idx, tuple) else (idx,), previous) if index else ""
+        previous = idx if isinstance(idx, tuple) else (idx,)
         body_rows.append(f"<tr>{th}{''.join(_td(v) for v in row)}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<table class="{TABLE_CLASS}">{cap}<thead>{"".join(head_rows)}</thead>'
             f'<tbody>{"".join(body_rows)}</tbody></table>')
 
 
-def evidence_html(evidence: pd.DataFrame, *, title: str = "Evidence", fold_rows: int = FOLD_ROWS) -> str:
-    """Escaped HTML for an evidence table (Vendor, Code, Quote, Section), folded when long."""
+def _row_header(idx: tuple, previous: tuple) -> str:
+    """One ``<th>`` per index level; an outer level equal to the row above is left blank."""
+    cells = []
+    same = True
+    for level, value in enumerate(idx):
+        same = same and level < len(idx) - 1 and level < len(previous) and previous[level] == value
+        cells.append(f"<th{LEFT}>{'' if same else esc(value)}</th>")
+    return "".join(cells)
+
+
+def evidence_html(evidence: pd.DataFrame, *, title: str = "Evidence", fold_rows: int = FOLD_ROWS,
+                  open_rows: int = OPEN_ROWS) -> str:
+    """Escaped HTML for an evidence table (Vendor, Code, Quote, Section).
+
+    A table longer than ``fold_rows`` shows its first ``open_rows`` rows and folds the rest
+    into a ``<details>`` element, so a reader sees sentences without clicking.
+    """
     n = len(evidence)
     if n == 0:
         return f"<p><em>{esc(title)}: no supporting sentences.</em></p>"
-    table = html_table(evidence, index=False)
     summary = f"{esc(title)}: {n:,} sentence{'s' if n != 1 else ''}"
-    if n > fold_rows:
-        return f"<details><summary>{summary} (click to expand)</summary>{table}</details>"
-    return f"<p><strong>{summary}</strong></p>{table}"
+    if n <= fold_rows:
+        return f"<p><strong>{summary}</strong></p>{html_table(evidence, index=False)}"
+    head, rest = evidence.iloc[:open_rows], evidence.iloc[open_rows:]
+    return (f"<p><strong>{summary}</strong> (first {open_rows} shown)</p>{html_table(head, index=False)}"
+            f"<details><summary>Show the other {len(rest):,}</summary>{html_table(rest, index=False)}</details>")
 
 
 def _plain(frame: pd.DataFrame, index: bool = True) -> str:
@@ -120,6 +140,26 @@ def show_text(text: str, *, label: str | None = None) -> None:
     lead = f"<strong>{esc(label)}</strong> " if label else ""
     display({"text/html": f"<p>{lead}{esc(text)}</p>", "text/plain": f"{label + ' ' if label else ''}{text}"},
             raw=True)
+
+
+def quote_html(vendor: str, section: str, quote: str) -> str:
+    """An escaped ``<blockquote>`` of one evidence sentence with its vendor and section."""
+    where = f"{esc(vendor)}, section “{esc(section)}”" if section else esc(vendor)
+    return (f'<blockquote class="pl-quote" style="margin:0.2em 0 0.8em 1.5em;color:#333">'
+            f"“{esc(quote)}”<br><small>— {where}</small></blockquote>")
+
+
+def show_finding(text: str, *, label: str | None = None, quote: tuple[str, str, str] | None = None) -> None:
+    """Display a finding (like :func:`show_text`) followed by one supporting quote ``(vendor, section, sentence)``."""
+    from IPython.display import display
+
+    lead = f"<strong>{esc(label)}</strong> " if label else ""
+    markup, plain = f"<p>{lead}{esc(text)}</p>", f"{label + ' ' if label else ''}{text}"
+    if quote is not None:
+        vendor, section, sentence = quote
+        markup += quote_html(vendor, section, sentence)
+        plain += f'\n    "{sentence}" ({vendor}, {section})'
+    display({"text/html": markup, "text/plain": plain}, raw=True)
 
 
 def show_figure(fig: Figure, name: str, alt: str, out_dir: Path | str | None = None) -> None:

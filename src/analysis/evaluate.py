@@ -60,17 +60,36 @@ def label_phrases(label: str) -> list[str]:
     return sorted({p for p in parts if p not in _STOP and len(p) > 2})
 
 
+def baseline_patterns(labels: dict[str, str] | None = None) -> dict[str, re.Pattern[str]]:
+    """One case-insensitive pattern per code matching any keyword phrase of its label (the baseline).
+
+    ``labels``: code -> taxonomy label (default: the codebook's labels). Codes whose label
+    leaves no phrase are left out.
+    """
+    if labels is None:
+        from .codebook import load_codebook
+
+        labels = load_codebook().labels
+    out = {}
+    for code, label in labels.items():
+        phrases = label_phrases(label)
+        if phrases:
+            out[code] = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+    return out
+
+
+def baseline_hits(text: str, patterns: dict[str, re.Pattern[str]]) -> list[tuple[str, int]]:
+    """Every (code, start offset) where a keyword phrase of the code's label occurs in ``text``."""
+    return [(code, m.start()) for code, pat in patterns.items() for m in pat.finditer(text)]
+
+
 def baseline_predictions(vendors: list[str], raw_dir: str | Path = RAW_POLICIES_DIR) -> set[tuple[str, str]]:
     """(vendor, code) pairs predicted by plain keyword matching of the taxonomy labels."""
-    from .codebook import load_codebook
-
-    phrases = {c: label_phrases(label) for c, label in load_codebook().labels.items()}
+    patterns = baseline_patterns()
     out = set()
     for v in vendors:
-        text = (Path(raw_dir) / f"{v}.txt").read_text(encoding="utf-8-sig").lower()
-        for code, ps in phrases.items():
-            if any(re.search(r"\b" + re.escape(p) + r"\b", text) for p in ps):
-                out.add((v, code))
+        text = (Path(raw_dir) / f"{v}.txt").read_text(encoding="utf-8-sig")
+        out |= {(v, code) for code, pat in patterns.items() if pat.search(text)}
     return out
 
 
@@ -88,7 +107,54 @@ def judge(labels: pd.DataFrame, predicted: set[tuple[str, str]]) -> pd.DataFrame
     return df
 
 
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+def judge_sentences(gold: pd.DataFrame, predicted: pd.DataFrame, polarity: str = "states") -> pd.DataFrame:
+    """Sentence-level outcome per item, in :func:`judge`'s format (``scores`` applies).
+
+    ``predicted`` has vendor, dimension, code, polarity, start, end (the practices table,
+    or the baseline's sentences). A gold sentence of ``polarity`` marked ``clear`` is a TP
+    when a predicted row of the same vendor, code and polarity overlaps it, else a FN; a
+    predicted row that overlaps no gold row of its code is a FP; one that overlaps only
+    ambiguous gold rows (including "none, ambiguous") is left out (outcome ``ambiguous``).
+    Overlap, not equality, so that a segmenter change that moves a boundary does not turn
+    a right answer into two errors.
+    """
+    gold = gold[gold["polarity"].isin([polarity, "none"]) | (gold["certainty"] == "ambiguous")]
+    pred = predicted[predicted["polarity"] == polarity] if "polarity" in predicted else predicted
+    spans: dict[tuple[str, str], list[tuple[int, int, bool]]] = {}
+    for v, c, pol, cert, a, b in zip(gold["vendor"], gold["code"], gold["polarity"], gold["certainty"],
+                                      gold["start"], gold["end"]):
+        spans.setdefault((v, c), []).append((a, b, cert == "clear" and pol == polarity))
+    hit: set[tuple[str, str, int]] = set()
+    rows = []
+    for v, d, c, a, b in zip(pred["vendor"], pred["dimension"], pred["code"], pred["start"], pred["end"]):
+        over = [(ga, gb, ok) for ga, gb, ok in spans.get((v, c), ()) if ga < b and a < gb]
+        hit.update((v, c, ga) for ga, _, ok in over if ok)
+        outcome = "TP" if any(ok for *_, ok in over) else ("ambiguous" if over else "FP")
+        if outcome != "TP":  # TPs are counted once, on the gold side
+            rows.append((v, d, c, outcome, a, b))
+    for v, d, c, pol, cert, a, b in zip(gold["vendor"], gold["dimension"], gold["code"], gold["polarity"],
+                                         gold["certainty"], gold["start"], gold["end"]):
+        if cert == "clear" and pol == polarity:
+            rows.append((v, d, c, "TP" if (v, c, a) in hit else "FN", a, b))
+    return pd.DataFrame(rows, columns=["vendor", "dimension", "code", "outcome", "start", "end"]).sort_values(
+        ["vendor", "dimension", "code", "start"], kind="mergesort", ignore_index=True)
+
+
+def baseline_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Sentence-level keyword baseline: a unit (not a heading) is predicted for a code when
+    any phrase of the code's taxonomy label occurs in it (polarity ``states``)."""
+    from .codebook import load_codebook
+
+    book = load_codebook()
+    patterns = baseline_patterns(book.labels)
+    units = sentences[sentences["kind"] != "heading"]
+    rows = [(v, book.dimensions[c], c, "states", a, b)
+            for v, a, b, t in zip(units["vendor"], units["start"], units["end"], units["text"])
+            for c, pat in patterns.items() if pat.search(t)]
+    return pd.DataFrame(rows, columns=["vendor", "dimension", "code", "polarity", "start", "end"])
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else float("nan")
     r = tp / (tp + fn) if tp + fn else float("nan")
     f = 2 * p * r / (p + r) if tp else (0.0 if fp + fn else float("nan"))
@@ -103,8 +169,8 @@ def scores(judged: pd.DataFrame, by: str = "dimension") -> pd.DataFrame:
     for key, g in groups:
         n = g["outcome"].value_counts()
         tp, fp, fn, tn = (int(n.get(k, 0)) for k in ("TP", "FP", "FN", "TN"))
-        p, r, f = _prf(tp, fp, fn)
-        per_code = [_prf(*(int((c["outcome"] == k).sum()) for k in ("TP", "FP", "FN")))[2]
+        p, r, f = prf(tp, fp, fn)
+        per_code = [prf(*(int((c["outcome"] == k).sum()) for k in ("TP", "FP", "FN")))[2]
                     for _, c in g.groupby("code") if (c["outcome"].isin(["TP", "FP", "FN"])).any()]
         macro = float(pd.Series(per_code, dtype="float64").mean()) if per_code else float("nan")
         rows.append({by: key, "items": tp + fp + fn + tn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
@@ -120,13 +186,18 @@ def scores(judged: pd.DataFrame, by: str = "dimension") -> pd.DataFrame:
 
 
 def predictions_from(practices: pd.DataFrame) -> set[tuple[str, str]]:
-    """(vendor, code) pairs with at least one supporting sentence."""
+    """(vendor, code) pairs with at least one supporting (stating, not denying) sentence."""
+    from .tables import stating
+
+    practices = stating(practices)
     return set(zip(practices["vendor"], practices["code"]))
 
 
 def error_table(judged: pd.DataFrame, practices: pd.DataFrame) -> pd.DataFrame:
     """False positives (with the extractor's first evidence sentence) and false negatives (with the gold quote)."""
-    first = practices.sort_values(["vendor", "code", "start"]).drop_duplicates(["vendor", "code"])
+    from .tables import stating
+
+    first = stating(practices).sort_values(["vendor", "code", "start"]).drop_duplicates(["vendor", "code"])
     ev = dict(zip(zip(first["vendor"], first["code"]), first["evidence"]))
     err = judged[judged["outcome"].isin(["FP", "FN"])].copy()
     err["sentence"] = [ev.get((v, c), "") if o == "FP" else q
@@ -151,6 +222,47 @@ def evaluate(processed: str | Path = PROCESSED_DIR, annotations: str | Path = AN
         "baseline_judged": base,
         "baseline_by_dimension": scores(base, "dimension"),
         "errors": error_table(judged, practices),
+        **sentence_level(Path(processed)),
+    }
+
+
+def sentence_errors(judged: pd.DataFrame) -> pd.DataFrame:
+    """Sentence-level false positives and negatives with the sentence text."""
+    from .paths import RAW_POLICIES_DIR as raw
+
+    texts: dict[str, str] = {}
+    err = judged[judged["outcome"].isin(["FP", "FN"])]
+    rows = []
+    for o, v, c, a, b in zip(err["outcome"], err["vendor"], err["code"], err["start"], err["end"]):
+        if v not in texts:
+            texts[v] = (Path(raw) / f"{v}.txt").read_text(encoding="utf-8-sig")
+        rows.append((o, v, c, a, texts[v][a:b]))
+    return pd.DataFrame(rows, columns=["outcome", "vendor", "code", "start", "sentence"])
+
+
+def sentence_level(processed: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
+    """Sentence-level scores against ``data/annotations/sentences/gold.csv``: statements
+    (and the keyword baseline) per dimension and code, denials per dimension."""
+    from .schema import read_table
+    from .sentence_gold import load_gold
+
+    from .codebook import load_taxonomy
+
+    gold = load_gold()
+    practices = read_table(str(processed / "practices.csv"), "practices")
+    sentences = read_table(str(processed / "sentences.csv"), "sentences")
+    vendors = set(gold["vendor"])
+    tax = load_taxonomy()
+    coded = {c for d in DIMENSIONS for c in tax[d]}  # the coders labelled the taxonomy's codes only
+    practices = practices[practices["vendor"].isin(vendors) & practices["code"].isin(coded)]
+    judged = judge_sentences(gold, practices)
+    base = judge_sentences(gold, baseline_sentences(sentences[sentences["vendor"].isin(vendors)]))
+    return {
+        "sentence_judged": judged,
+        "sentence_by_dimension": scores(judged, "dimension"),
+        "sentence_by_code": scores(judged, "code"),
+        "sentence_baseline_by_dimension": scores(base, "dimension"),
+        "sentence_denials": scores(judge_sentences(gold, practices, "denies"), "dimension"),
     }
 
 
@@ -163,13 +275,22 @@ def evaluate_cli(args: argparse.Namespace) -> int:
         raise InputError(processed, "has no practices.csv; run 'python -m analysis extract ... --out "
                                     f"{processed}' first, or give --processed the directory of its outputs")
     res = evaluate(processed)
-    table = res[f"by_{args.by}"].copy()
+    prefix = "sentence_" if getattr(args, "level", "policy") == "sentence" else ""
+    if prefix and args.by == "vendor":
+        res["sentence_by_vendor"] = scores(res["sentence_judged"], "vendor")
+    table = res[f"{prefix}by_{args.by}"].copy()
     if args.by == "dimension":
-        base = res["baseline_by_dimension"].set_index("dimension")
+        base = res[f"{prefix}baseline_by_dimension"].set_index("dimension")
         table["baseline_f1"] = table["dimension"].map(base["f1"])
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 110):
         print(table.to_string(index=False))
-        if args.errors:
+        if prefix:
+            print("\ndenials (polarity 'denies'):")
+            print(res["sentence_denials"].to_string(index=False))
+        if args.errors and prefix:
+            print()
+            print(sentence_errors(res["sentence_judged"]).to_string(index=False))
+        elif args.errors:
             print()
             print(res["errors"][["outcome", "vendor", "code", "sentence"]].to_string(index=False))
     sys.stdout.flush()
@@ -202,7 +323,7 @@ def score_sentences(items: list[dict], book: object | None = None) -> tuple[pd.D
     rows = []
     for it in items:
         doc = Document(path=str(it["id"]), vendor="heldout", text=str(it["text"]), sha256="", fmt="txt")
-        found = {r[2] for r in analyse(doc, book).practices}
+        found = {r[2] for r in analyse(doc, book).practices if r[3] == "states"}
         expect, forbid = set(it.get("expect") or []), set(it.get("forbid") or [])
         for code in sorted(expect | found | forbid):
             rows.append({"id": it["id"], "dimension": dims.get(code, "?"), "code": code,

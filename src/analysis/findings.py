@@ -96,34 +96,45 @@ def corpus_defects(facts: pd.DataFrame) -> str:
 
 
 # --------------------------------------------------------------------------- 02 data collected
+def uncertain_note(t: pd.DataFrame, who: Sequence[str]) -> str:
+    """``", plus two uncertain"`` when the named vendor (display label) has cells marked uncertain;
+    for several vendors, ``"; uncertain besides: A two"`` naming those that have some."""
+    labels = dict(zip(names(list(t.index)), t["uncertain"]))
+    counts = [(w, int(labels.get(w, 0))) for w in who]
+    if len(counts) == 1:
+        return f", plus {number(counts[0][1])} uncertain" if counts[0][1] else ""
+    apart = [f"{w} {number(n)}" for w, n in counts if n]
+    return f"; uncertain besides: {join(apart)}" if apart else ""
+
+
 def data_types(practices: pd.DataFrame) -> str:
-    """Who names the most and the fewest data types."""
-    t = tables.totals(tables.support_matrix(practices, "data_type"))
-    most, hi = top(t["codes found"])
-    fewest, lo = top(t["codes found"], largest=False)
+    """Who names the most and the fewest data types (cells the hand coder found ambiguous counted apart)."""
+    t = tables.totals(practices, "data_type")
+    most, hi = top(t["codes stated"])
+    fewest, lo = top(t["codes stated"], largest=False)
     n = int(t["of codes"].iloc[0])
-    return (f"{join(most)} names the most kinds of data collected ({int(hi)} of {n} data types); "
-            f"{join(fewest)} the fewest ({int(lo)}).")
+    return (f"{join(most)} names the most kinds of data collected ({int(hi)} of {n} data types"
+            f"{uncertain_note(t, most)}); {join(fewest)} the fewest ({int(lo)}{uncertain_note(t, fewest)}).")
 
 
 def sensors(practices: pd.DataFrame) -> str:
     """How many policies say they collect each kind of sensor data."""
-    m = tables.support_matrix(practices, "data_type", list(tables.SENSOR_CODES))
+    m = tables.stated(practices, "data_type", list(tables.SENSOR_CODES))
     parts = []
     for code in m.columns:
-        n, who = count_of(m[code] > 0)
+        n, who = count_of(m[code])
         parts.append(f"{SENSOR_NAMES[code]}: {number(n)} of {number(len(m))}" + (f" ({join(who)})" if n else ""))
     return "Policies that say they collect " + "; ".join(parts) + "."
 
 
 def permissions(practices: pd.DataFrame) -> str:
     """Which device permissions the policies mention most."""
-    m = tables.support_matrix(practices, "permission")
-    per_code = (m > 0).sum(axis=0)
+    m = tables.stated(practices, "permission")
+    per_code = m.sum(axis=0)
     labels = tables.code_labels()
     best = per_code.max()
     common = [short(labels[c]) for c, x in per_code.items() if x == best]
-    none = names([v for v, x in (m.sum(axis=1) == 0).items() if x])
+    none = names([v for v, x in (~m.any(axis=1)).items() if x])
     tail = f"; {join(none)} mention no device permission" if none else ""
     return (f"The permission mentioned by the most policies ({number(int(best))} of {number(len(m))}) is "
             f"{join(common)}{tail}.")
@@ -131,12 +142,12 @@ def permissions(practices: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------- 03 sharing
 def recipients(practices: pd.DataFrame) -> str:
-    """Who names the most and fewest kinds of recipients."""
-    t = tables.totals(tables.support_matrix(practices, "recipient"))
-    most, hi = top(t["codes found"])
-    fewest, lo = top(t["codes found"], largest=False)
-    return (f"{join(most)} names the most kinds of recipients ({int(hi)} of {int(t['of codes'].iloc[0])}); "
-            f"{join(fewest)} the fewest ({int(lo)}).")
+    """Who names the most and fewest kinds of recipients (uncertain cells counted apart)."""
+    t = tables.totals(practices, "recipient")
+    most, hi = top(t["codes stated"])
+    fewest, lo = top(t["codes stated"], largest=False)
+    return (f"{join(most)} names the most kinds of recipients ({int(hi)} of {int(t['of codes'].iloc[0])}"
+            f"{uncertain_note(t, most)}); {join(fewest)} the fewest ({int(lo)}{uncertain_note(t, fewest)}).")
 
 
 def named_organisations(facts: pd.DataFrame) -> str:
@@ -154,16 +165,16 @@ def named_organisations(facts: pd.DataFrame) -> str:
 
 def no_sale(practices: pd.DataFrame) -> str:
     """Which policies say personal data is not sold."""
-    m = tables.support_matrix(practices, "practice", ["practice.no_sale"])
-    return share_sentence(m["practice.no_sale"] > 0, "state that personal data is not sold",
+    m = tables.stated(practices, "practice", ["practice.no_sale"])
+    return share_sentence(m["practice.no_sale"], "state that personal data is not sold",
                           "states that personal data is not sold")
 
 
 def without_consent(practices: pd.DataFrame) -> str:
     """Which policies allow disclosure to authorities and to acquirers."""
-    m = tables.support_matrix(practices, "recipient", list(tables.NO_CONSENT_RECIPIENTS))
-    a = share_sentence(m["recipient.authorities"] > 0, "may disclose data to authorities or courts")
-    b = share_sentence(m["recipient.business_transfer"] > 0, "may pass data to a buyer in a merger or sale")
+    m = tables.stated(practices, "recipient", list(tables.NO_CONSENT_RECIPIENTS))
+    a = share_sentence(m["recipient.authorities"], "may disclose data to authorities or courts")
+    b = share_sentence(m["recipient.business_transfer"], "may pass data to a buyer in a merger or sale")
     return f"{a} {b}"
 
 
@@ -174,14 +185,17 @@ def coverage(practices: pd.DataFrame) -> str:
     n = len(tables.GDPR_RIGHTS)
     best, hi = top(score)
     worst, lo = top(score, largest=False)
-    return (f"{join(best)} grants the most GDPR rights ({round(hi * n)} of {n}, score {hi:.1f}); "
-            f"{join(worst)} the fewest ({round(lo * n)} of {n}, score {lo:.1f}).")
+    status = tables.status_matrix(practices, "right", list(tables.GDPR_RIGHTS))
+    t = (status == tables.UNCERTAIN).sum(axis=1).to_frame("uncertain")
+    return (f"{join(best)} grants the most GDPR rights ({round(hi * n)} of {n}, score {hi:.1f}"
+            f"{uncertain_note(t, best)}); {join(worst)} the fewest ({round(lo * n)} of {n}, score {lo:.1f}"
+            f"{uncertain_note(t, worst)}).")
 
 
 def rights_gaps(practices: pd.DataFrame) -> str:
     """The GDPR rights fewest policies grant."""
-    m = tables.support_matrix(practices, "right", list(tables.GDPR_RIGHTS))
-    per = (m > 0).sum(axis=0)
+    m = tables.stated(practices, "right", list(tables.GDPR_RIGHTS))
+    per = m.sum(axis=0)
     labels = tables.code_labels()
     lo = per.min()
     rare = [short(labels[c]) for c, x in per.items() if x == lo]
@@ -211,8 +225,8 @@ def response_time(facts: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- 05 practices
 def practices_overview(practices: pd.DataFrame) -> str:
     """The practice stated by the most and by the fewest policies."""
-    m = tables.support_matrix(practices, "practice")
-    per = (m > 0).sum(axis=0)
+    m = tables.stated(practices, "practice")
+    per = m.sum(axis=0)
     labels = tables.code_labels()
     hi, lo = per.max(), per.min()
     common = [short(labels[c]) for c, x in per.items() if x == hi]
@@ -223,8 +237,8 @@ def practices_overview(practices: pd.DataFrame) -> str:
 
 def retention(practices: pd.DataFrame, facts: pd.DataFrame) -> str:
     """Retention statements and concrete periods."""
-    m = tables.support_matrix(practices, "practice", ["practice.retention_stated", "practice.retention_period"])
-    a = share_sentence(m["practice.retention_stated"] > 0, "describe how long data is kept",
+    m = tables.stated(practices, "practice", ["practice.retention_stated", "practice.retention_period"])
+    a = share_sentence(m["practice.retention_stated"], "describe how long data is kept",
                        "describes how long data is kept")
     n, listed = _listed(tables.fact_summary(facts, "retention_period", empty=""))
     b = f"Concrete periods found: {listed}." if n else "No concrete retention period was found."
@@ -256,3 +270,26 @@ def _policies_stating(values: pd.Series, verbs: tuple[str, str], what: str, none
     if n == 0:
         return none
     return f"{number(n).capitalize()} of {number(len(values))} policies {verbs[n != 1]} {what} ({listed})."
+
+
+# --------------------------------------------------------------------------- headlines
+def overview_finding(practices: pd.DataFrame) -> str:
+    """Who covers the largest and smallest share of the taxonomy on average (Figure 1 of 00)."""
+    shares = tables.dimension_overview(practices) / tables.dimension_sizes()
+    best = shares.mean(axis=1)
+    (most, most_v), (least, least_v) = top(best), top(best, largest=False)
+    return (f"{join(most)} covers the largest share of the taxonomy on average ({most_v:.0%}); "
+            f"{join(least)} the smallest ({least_v:.0%}).")
+
+
+def headlines(data: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """The headline findings of ``00_summary`` and the README, topic by topic."""
+    practices, facts, metrics = data["practices"], data["facts"], data["metrics"]
+    return {
+        "The texts": [corpus_length(metrics), corpus_readability(metrics), corpus_defects(facts)],
+        "Data collected": [data_types(practices), sensors(practices)],
+        "Sharing": [recipients(practices), named_organisations(facts), no_sale(practices),
+                    without_consent(practices)],
+        "Rights": [coverage(practices), rights_gaps(practices), response_time(facts)],
+        "Practices": [retention(practices, facts), children(facts), storage(facts)],
+    }

@@ -14,7 +14,10 @@ its required trigger sets (see :mod:`analysis.prefilter`). A hit counts when
    ("if you do not provide your e-mail address") does not deny anything.
 
 Headings support only ``practice`` codes (a "Children's privacy" heading is itself the
-statement); every other dimension needs a sentence or list item.
+statement), and only when a statement follows under them; every other dimension needs a
+sentence or list item. A rule's or its context's ``veto`` pattern, matched at the start of
+the sentence, cancels the code there ("if you want to delete your e-mail address, you can ..."
+is about a right, not a collection).
 """
 from __future__ import annotations
 
@@ -23,19 +26,29 @@ from typing import NamedTuple
 
 from .codebook import Codebook, CodeRule, Context, lower_variant
 from .prefilter import TriggerIndex, rows_of
-from .segment import KIND_HEADING, Segment
+from .segment import KIND_HEADING, Segment, table_of_contents
 
+# a sentence that opens by pointing back at the one before it, in the same paragraph
+_CONTINUES = re.compile(r"(?:these|this|they|such|those|it|in\s+addition|additionally|also|for\s+(?:example|instance)"
+                        r"|e\.g\.|specifically|namely|including)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
 
 
+STATES = "states"
+DENIES = "denies"
+POLARITIES = (STATES, DENIES)
+
+
 class Finding(NamedTuple):
-    """A code supported by one sentence."""
+    """A code supported by one sentence: the sentence ``states`` the practice, or ``denies``
+    it ("we do not collect audio", "we do not share ... with advertisers")."""
 
     dimension: str
     code: str
     sentence_id: int
     start: int
     end: int
+    polarity: str = STATES
 
 
 def lowered(text: str) -> str | None:
@@ -45,13 +58,21 @@ def lowered(text: str) -> str | None:
 
 
 _NEGATOR = re.compile(
-    r"(?:(?<!whether or )\bnot\b(?!\s+(?:limited|only|just|necessarily|exhaustive|restricted|exclusively))"
+    r"(?:(?<!whether or )\bnot\b(?!\s+(?:limited|limit|only|just|necessarily|exhaustive|restricted|exclusively))"
     r"|\bno\b(?!\s+(?:later|less|more|matter|longer\s+than))|\b(?:never|neither|nor|cannot)\b|n[’']t\b)",
     re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|should|in\s+case|whether)\s+(?:[\w’']+\s+){0,3}$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[;:.!?]|\b(?:but|however|whereas|although|though|and\s+(?:we|you|it|they))\b", re.IGNORECASE)
 PHRASE_NEGATION_WORDS = 12
 VERB_NEGATION_WORDS = 10
+# Between a negator and the verb it denies only auxiliaries, adverbs and a coordinated verb may
+# stand ("we do not sell", "will not and have never shared", "do not knowingly collect",
+# "do not sell, rent or trade"): "does not cover the use of cookies" or "cannot control ...
+# with whom you share" deny another verb, so they are no denial of the practice.
+_DENIAL_GAP = re.compile(
+    r"(?:[\s,]+|\b(?:and|or|nor|be|been|being|ever|have|has|had|will|shall|would|should|can|could|may|"
+    r"might|must|do|does|did|it|we|they|in\s+any\s+(?:way|case|form)|at\s+any\s+time|any\s+longer|"
+    r"sell|sold|rent|rented|trade|traded|lease|leased|share|shared|disclose|disclosed|\w+ly)\b)*")
 
 
 def negated_before(text: str, start: int, pos: int, max_words: int, is_lower: bool = False) -> bool:
@@ -71,6 +92,28 @@ def negated_before(text: str, start: int, pos: int, max_words: int, is_lower: bo
         return False
     negator_at = pos - len(window) + last.start()
     return not conditional.search(text[max(start, negator_at - 40):negator_at])
+
+
+def strictly_negated(text: str, start: int, pos: int, is_lower: bool = False) -> bool:
+    """True if a negator stands right before ``pos`` in ``text[start:pos]``, with only
+    auxiliaries, adverbs and coordinated sharing verbs in between (see ``_DENIAL_GAP``), and
+    is not part of a condition ("if you do not provide ...")."""
+    negator, conditional = _for(_NEGATOR, is_lower), _for(_CONDITIONAL, is_lower)
+    window = text[max(start, pos - 80):pos]
+    last = None
+    for last in negator.finditer(window):
+        pass
+    if last is None or not _DENIAL_GAP.fullmatch(window, last.end()):
+        return False
+    negator_at = pos - len(window) + last.start()
+    return not conditional.search(text[max(start, negator_at - 40):negator_at])
+
+
+def denied_context(ctx: Context, text: str, start: int, end: int, low: str | None = None) -> bool:
+    """True if some occurrence of the context verb in ``text[start:end]`` is strictly negated
+    (:func:`strictly_negated`): the sentence denies the practice rather than being silent."""
+    pattern, src = _searchable(ctx.pattern, text, low)
+    return any(strictly_negated(src, start, m.start(), low is not None) for m in pattern.finditer(src, start, end))
 
 
 def _for(pattern: re.Pattern[str], is_lower: bool) -> re.Pattern[str]:
@@ -139,6 +182,7 @@ class _Memo:
         self._clauses: dict[int, list[tuple[int, int]]] = {}
         self._states: dict[tuple[str, int, int], str | None] = {}
         self._exceptions: dict[int, bool] = {}
+        self._vetoes: dict[tuple[int, int], bool] = {}
         self._clause_rows = _rows_with(index, CLAUSE_WORDS, (";", ":"))
         self._negator_rows = _rows_with(index, NEGATOR_WORDS, ("n't", "n’t"))
         self._context_rows = context_rows  # context name -> bitmask of the rows that may hold it
@@ -175,6 +219,16 @@ class _Memo:
                                               negation=self.may_negate(i))
         return self._states[key]
 
+    def vetoed(self, veto: re.Pattern[str] | None, i: int) -> bool:
+        """True if row ``i`` opens with ``veto`` (a rule's or a context's sentence veto)."""
+        if veto is None:
+            return False
+        key = (id(veto), i)
+        if key not in self._vetoes:
+            pattern, src = _searchable(veto, self.text, self.low)
+            self._vetoes[key] = pattern.match(src, self.rows[i].start, self.rows[i].end) is not None
+        return self._vetoes[key]
+
     def has_exception(self, i: int) -> bool:
         """True if row ``i`` states an exception ("except", "unless", "without your consent")."""
         if i not in self._exceptions:
@@ -183,17 +237,23 @@ class _Memo:
         return self._exceptions[i]
 
 
-def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> bool:
+def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> str | None:
+    """The polarity a hit gives its sentence: ``STATES``, ``DENIES`` (a negatable code whose
+    phrase or every context verb is negated, with no exception stated), or None (no context)."""
     ctx, rows = rule.requires, memo.rows
     row = rows[i]
+    if memo.vetoed(rule.veto, i) or (ctx is not None and memo.vetoed(ctx.veto, i)):
+        return None
     cs, ce = memo.clause_bounds(i, hit[0])
-    if (rule.negatable and memo.may_negate(i)
-            and negated_before(memo.text if memo.low is None else memo.low, cs, hit[0],
-                               PHRASE_NEGATION_WORDS, memo.low is not None)
-            and not memo.has_exception(i)):
-        return False
+    phrase_denied = (rule.negatable and memo.may_negate(i)
+                     and negated_before(memo.text if memo.low is None else memo.low, cs, hit[0],
+                                        PHRASE_NEGATION_WORDS, memo.low is not None)
+                     and not memo.has_exception(i))
     if ctx is None:
-        return True
+        if not phrase_denied:
+            return STATES
+        return DENIES if strictly_negated(memo.text if memo.low is None else memo.low, cs, hit[0],
+                                          memo.low is not None) else None
     state = None
     if rule.negatable:
         state = memo.state(ctx, i, cs, ce)
@@ -202,11 +262,33 @@ def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> bool:
     if state is None and row.lead_in >= 0:
         lead = rows[row.lead_in]
         state = memo.state(ctx, row.lead_in, lead.start, lead.end)
+    if state is None and i > 0 and _CONTINUES.match(memo.text, row.start):
+        prev = rows[i - 1]  # "You have certain rights. These include the right (i) to ...": the sentence before
+        if prev.kind != KIND_HEADING and "\n" not in memo.text[prev.end:row.start]:
+            state = memo.state(ctx, i - 1, prev.start, prev.end)
     if state is None and row.section and ctx.pattern.search(row.section):
         state = "pos"
     if state == "neg" and not rule.negatable:
         state = "pos"
-    return state == "pos"
+    if state == "pos":
+        return None if phrase_denied else STATES
+    if state == "neg":  # every context verb is negated: a denial only if one is denied outright
+        return DENIES if _denies(memo, i, cs, ce, ctx) else None
+    return None
+
+
+def _denies(memo: _Memo, i: int, cs: int, ce: int, ctx: Context) -> bool:
+    """Whether the negated context of row ``i`` is a denial: a context verb of the hit's
+    clause (else of the row) is strictly negated."""
+    row = memo.rows[i]
+    return (denied_context(ctx, memo.text, cs, ce, memo.low)
+            or ((cs, ce) != (row.start, row.end) and denied_context(ctx, memo.text, row.start, row.end, memo.low)))
+
+
+def _has_body(rows: list[Segment], i: int) -> bool:
+    """True if heading ``i`` has a statement under it: the next row is no heading (a
+    table-of-contents line or an empty section heading is no evidence)."""
+    return i + 1 < len(rows) and rows[i + 1].kind != KIND_HEADING
 
 
 def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None = None,
@@ -222,19 +304,21 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
     part_rows, exclude_rows, context_rows = book.split_candidates(index.masks(book.triggers))
     candidates = iter(part_rows)
     memo = _Memo(text, rows, book, index, context_rows)
+    titles = table_of_contents(text, rows)  # entries of a table of contents are no statements
     for rule, may_exclude in zip(book.rules, exclude_rows):
-        found = 0  # bitmask of the rows that support the rule
+        found = 0  # bitmask of the rows that state the code
+        denied = 0  # bitmask of the rows with a denying hit (a stating hit elsewhere in the row wins)
         skip_headings = rule.dimension != "practice"
         exclude, exclude_src = (None, text) if rule.exclude is None else _searchable(rule.exclude, text, low)
         vetoes: dict[int, list[tuple[int, int]]] = {}
         for (part, _), mask in zip(rule.parts, candidates):
-            mask &= ~found
+            mask &= ~(found | titles)
             if not mask:
                 continue
             pattern, src = _searchable(part, text, low)
             for i in rows_of(mask):
                 row = rows[i]
-                if skip_headings and row.kind == KIND_HEADING:
+                if row.kind == KIND_HEADING and (skip_headings or not _has_body(rows, i)):
                     continue
                 for m in pattern.finditer(src, row.start, row.end):
                     start, end = m.span()
@@ -246,11 +330,47 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
                             vetoed = vetoes[i] = [v.span() for v in exclude.finditer(exclude_src, row.start, row.end)]
                         if any(a < end and start < b for a, b in vetoed):
                             continue
-                    if _accept(rule, memo, i, (start, end)):
+                    polarity = _accept(rule, memo, i, (start, end))
+                    if polarity == STATES:
                         found |= 1 << i
                         break
-        for i in rows_of(found):
+                    if polarity == DENIES:
+                        denied |= 1 << i
+        for i in rows_of(found | denied):
             row = rows[i]
-            out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
-            out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
-    return list(dict.fromkeys(out))
+            if found >> i & 1:
+                out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end))
+                out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
+            else:  # a denial implies nothing: "no period is given" is not a retention statement
+                out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end, DENIES))
+    return _one_per_sentence(out + _list_items_continue(out, rows, book))
+
+
+def _list_items_continue(findings: list[Finding], rows: list[Segment], book: Codebook) -> list[Finding]:
+    """A lead-in that states a right ("you may ask us to delete your data in the following
+    cases:") carries it to each of its list items, which only complete it ("where our processing
+    is unlawful;"). A lead-in that names no right ("you have the following rights:") carries
+    nothing, so each item of a list of rights supports only its own right."""
+    carried: dict[int, list[str]] = {}
+    for f in findings:
+        if f.dimension == "right" and f.polarity == STATES:
+            carried.setdefault(f.sentence_id, []).append(f.code)
+    if not carried:
+        return []
+    out = []
+    for row in rows:
+        if row.lead_in >= 0 and row.lead_in in carried and row.kind != KIND_HEADING:
+            out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end)
+                       for c in carried[row.lead_in])
+    return out
+
+
+def _one_per_sentence(findings: list[Finding]) -> list[Finding]:
+    """One finding per (code, sentence), first seen first; a statement (also one implied by
+    another code) wins over a denial of the same code in the same sentence."""
+    kept: dict[tuple[str, int], Finding] = {}
+    for f in findings:
+        old = kept.get((f.code, f.sentence_id))
+        if old is None or (old.polarity == DENIES and f.polarity == STATES):
+            kept[(f.code, f.sentence_id)] = f
+    return list(kept.values())

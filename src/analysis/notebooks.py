@@ -11,11 +11,13 @@ Both files are normalised (kernelspec ``python3``, jupytext formats ``ipynb,py:p
 cell ids derived from the cell position, no timing metadata) and only rewritten when their
 content changes, so re-executing and re-syncing a notebook changes nothing.
 
-``html`` renders the already-executed notebooks with nbconvert into ``<out>/<stem>.html``
-and writes ``<out>/index.html`` linking them with each notebook's title and summary. The
+``html`` renders the already-executed notebooks with nbconvert into ``<out>/<stem>.html``,
+writes a privacy label per vendor into ``<out>/vendors/`` (:mod:`analysis.vendorpage`) and
+``<out>/index.html`` linking them with each notebook's title and summary. The
 template loads nothing from the network (no MathJax, require.js or mermaid), images are
-embedded, and the output contains no timestamps or absolute paths. Outputs of cells tagged
-``interactive`` (JupyterLab-only widgets) are left out of the reports.
+embedded, and the output contains no timestamps or absolute paths. Cells tagged ``interactive``
+(JupyterLab-only widgets and the text introducing them) are left out of the reports, so no
+report ends in a cell that looks unexecuted.
 """
 from __future__ import annotations
 
@@ -149,7 +151,7 @@ def _exporter():  # noqa: ANN202 - nbconvert type
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_all_outputs_tags = {INTERACTIVE_TAG}
+    config.TagRemovePreprocessor.remove_cell_tags = {INTERACTIVE_TAG}
     config.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
     config.HTMLExporter.embed_images = True
     config.HTMLExporter.exclude_anchor_links = True
@@ -163,21 +165,34 @@ def render_notebook(nb: nbformat.NotebookNode, name: str) -> str:
     return body
 
 
-def index_html(entries: Sequence[tuple[str, str, str]], title: str = "policy-lens reports") -> str:
-    """The reports index: one link per (file name, title, summary), all escaped."""
+def index_html(entries: Sequence[tuple[str, str, str]], title: str = "policy-lens reports",
+               vendors: Sequence[tuple[str, str]] = ()) -> str:
+    """The reports index: one link per (file name, title, summary), then one per vendor page (href, label); escaped."""
     items = "\n".join(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(t)}</a>'
                       f'<br><span>{html.escape(s)}</span></li>' for href, t, s in entries)
+    labels = "\n".join(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(label)}</a></li>'
+                       for href, label in vendors)
+    vendor_part = ("<h2>A privacy label per vendor</h2>\n<p>What each policy says it collects, shares, denies and "
+                   "grants, on one page, each line with the sentence that says it.</p>\n"
+                   f"<ul>\n{labels}\n</ul>\n") if vendors else ""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
             "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.5}"
             "li{margin-bottom:1em}span{color:#444}</style>\n</head>\n<body>\n"
             f"<h1>{html.escape(title)}</h1>\n<p>Privacy policies of five smart-home vendors, compared. "
             "Each report is an executed notebook; every finding links back to the sentences that support it.</p>\n"
-            f"<ol>\n{items}\n</ol>\n</body>\n</html>\n")
+            f"<ol>\n{items}\n</ol>\n{vendor_part}</body>\n</html>\n")
 
 
-def render_reports(paths: Sequence[Path], out: Path) -> list[Path]:
-    """Render notebooks to ``out/<stem>.html`` plus ``out/index.html``; return the files written."""
+def render_reports(paths: Sequence[Path], out: Path, vendor_pages: bool = True) -> list[Path]:
+    """Render notebooks to ``out/<stem>.html``, the vendor labels to ``out/vendors/`` and ``out/index.html``.
+
+    Returns the files written (``vendor_pages=False`` skips the labels).
+    """
+    from .vendorpage import write_vendor_pages
+
     out.mkdir(parents=True, exist_ok=True)
+    vendors = [(f"vendors/{name}", label) for name, label in write_vendor_pages(out / "vendors")] \
+        if vendor_pages else []
     written, entries = [], []
     for path in paths:
         nb = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
@@ -186,8 +201,8 @@ def render_reports(paths: Sequence[Path], out: Path) -> list[Path]:
         written.append(target)
         entries.append((target.name, *title_and_summary(nb, path.stem)))
     index = out / "index.html"
-    _write_if_changed(index, index_html(entries))
-    return [*written, index]
+    _write_if_changed(index, index_html(entries, vendors=vendors))
+    return [*written, *(out / href for href, _ in vendors), index]
 
 
 # --------------------------------------------------------------------------- CLI

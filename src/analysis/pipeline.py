@@ -66,7 +66,8 @@ def analyse_many(docs: list[Document], book: Codebook | None = None) -> list[Pol
     return [PolicyResult(
         vendor=v,
         sentences=[(v, r.sentence_id, r.section, r.kind, r.start, r.end, text[r.start:r.end]) for r in rs],
-        practices=[(v, f.dimension, f.code, f.sentence_id, f.start, f.end, text[f.start:f.end]) for f in fi],
+        practices=[(v, f.dimension, f.code, f.polarity, f.sentence_id, f.start, f.end, text[f.start:f.end])
+                   for f in fi],
         facts=[(v, f.field, f.value, f.sentence_id, f.start, f.end, text[f.start:f.end]) for f in fa],
         metrics=[(v, *m)],
     ) for v, text, rs, fi, fa, m in zip((d.vendor for d in docs), texts, rows, findings, facts, metrics)]

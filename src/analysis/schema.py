@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pandas is imported when a frame is made: writing CSV rows n
 SCHEMAS: dict[str, dict[str, str]] = {
     "sentences": {"vendor": "str", "sentence_id": "int64", "section": "str", "kind": "str",
                   "start": "int64", "end": "int64", "text": "str"},
-    "practices": {"vendor": "str", "dimension": "str", "code": "str", "sentence_id": "int64",
+    "practices": {"vendor": "str", "dimension": "str", "code": "str", "polarity": "str", "sentence_id": "int64",
                   "start": "int64", "end": "int64", "evidence": "str"},
     "facts": {"vendor": "str", "field": "str", "value": "str", "sentence_id": "int64",
               "start": "int64", "end": "int64", "evidence": "str"},
@@ -33,6 +33,7 @@ SORT_KEYS: dict[str, list[str]] = {
 }
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
 KINDS = frozenset({"heading", "list_item", "sentence"})
+POLARITIES = frozenset({"states", "denies"})
 
 
 def empty_frame(name: str) -> pd.DataFrame:
@@ -66,6 +67,8 @@ def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
         raise SchemaError(name, "a row has start >= end")
     if name == "sentences" and not set(df["kind"]).issubset(KINDS):
         raise SchemaError(name, f"unknown kind in {sorted(set(df['kind']) - KINDS)}")
+    if name == "practices" and not set(df["polarity"]).issubset(POLARITIES):
+        raise SchemaError(name, f"unknown polarity in {sorted(set(df['polarity']) - POLARITIES)}")
     return df
 
 

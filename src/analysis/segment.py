@@ -40,6 +40,10 @@ _ABBREV = re.compile(
     r"Prof|St|Art|Arts|Sec|Para|Tel|Fax|Ph|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
     r"a\.m|p\.m|U\.S|U\.K|E\.U|[A-Z])\.)$"
 )
+# "Last updated: May 2021", "Effective date: ...": a date line, not a section title
+_DATE_LINE = re.compile(r"(?:last\s+(?:updated?|modified|revised|amended|changed)|effective(?:\s+date)?|"
+                        r"updated(?:\s+on)?|date\s+of\s+(?:last\s+)?(?:update|revision|effect))\b\s*:?",
+                        re.IGNORECASE)
 _TITLE_MAX_WORDS = 14
 _TITLE_MAX_CHARS = 120
 
@@ -60,7 +64,7 @@ def _is_title(body: str) -> bool:
     """A line that reads like a heading: short, no closing sentence punctuation."""
     if not body or len(body) > _TITLE_MAX_CHARS or len(body.split()) > _TITLE_MAX_WORDS:
         return False
-    if body[-1] in ".;,:!。" or body.endswith(("etc", "and", "or")):
+    if body[-1] in ".;,:!。" or body.endswith(("etc", "and", "or")) or _DATE_LINE.match(body):
         return False
     first = body.lstrip("\"“‘(")[:1]
     return first.isupper() or first.isdigit()
@@ -212,7 +216,41 @@ def _section(stack: list[tuple[int, str]]) -> str:
 
 
 def segment(text: str) -> list[Segment]:
-    """Segment a policy into heading, list-item and sentence rows in document order."""
+    """Segment a policy into heading, list-item and sentence rows in document order.
+
+    A policy that opens with a table of contents (list items that repeat later headings)
+    names its top-level sections there: an unnumbered heading listed in it is not nested
+    under the numbered heading before it (segmented twice only when that happens)."""
+    rows = _segment(text, frozenset())
+    listed = {title_key(text[r.start:r.end]) for r in rows if r.kind == KIND_LIST_ITEM and r.end - r.start <= 160}
+    top = frozenset(key for r in rows if r.kind == KIND_HEADING and " > " in r.section
+                    and (key := title_key(text[r.start:r.end])) in listed and not _marker(text, r.start, r.end)[0])
+    return _segment(text, top) if top else rows
+
+
+_KEY_STRIP = re.compile(r"^[\W\d_]*(?:[ivxlc]{1,5}[.)]\s*|[a-z][.)]\s+)?|[\W_]+$", re.IGNORECASE)
+
+
+def title_key(title: str) -> str:
+    """A heading or table-of-contents entry, compared without numbering, case, quotes or spacing."""
+    return " ".join(_KEY_STRIP.sub("", title.replace("’", "'")).lower().split())
+
+
+def table_of_contents(text: str, rows: list[Segment]) -> int:
+    """Bitmask of the list items that repeat a later heading (a table of contents): titles,
+    not statements, so no evidence for any code."""
+    later: set[str] = set()
+    mask = 0
+    for r in reversed(rows):
+        if r.kind == KIND_HEADING:
+            later.add(title_key(text[r.start:r.end]))
+        elif r.kind == KIND_LIST_ITEM and r.end - r.start <= 160 and title_key(text[r.start:r.end]) in later:
+            mask |= 1 << r.sentence_id
+    return mask
+
+
+def _segment(text: str, top: frozenset[str]) -> list[Segment]:
+    """:func:`segment`, with the title keys of the unnumbered headings that are top-level."""
     lines = _lines(text)
     rows: list[Segment] = []
     stack: list[tuple[int, str]] = []  # (depth, heading text)
@@ -244,6 +282,8 @@ def segment(text: str) -> list[Segment]:
                 nk, _, nb = _marker(text, *nxt)
                 is_heading = bool(nk) or not _is_title(text[nb:nxt[1]])
                 depth = numbered_depth + 1 if numbered_depth else 1
+                if is_heading and top and title_key(body_text) in top:
+                    depth, numbered_depth = 1, 1  # its (ii), (iii) sub-headings nest under it
         if is_heading:
             if kind_marker == "number":
                 numbered_depth = depth
@@ -270,12 +310,14 @@ def segment(text: str) -> list[Segment]:
 
 
 def announced_lists_without_items(text: str, rows: list[Segment]) -> list[Segment]:
-    """Sentences ending in ':' (announcing a list) that no list item follows."""
+    """Sentences ending in ':' (announcing a list) after which the section ends: a heading or
+    the end of the text follows. Items written as plain paragraphs ("... for the following
+    reasons:" then "To our subsidiaries ...") are items, so those announcements are not flagged."""
     out = []
     for i, r in enumerate(rows):
         if r.kind == KIND_HEADING or text[r.end - 1] not in ":：":
             continue
         nxt = rows[i + 1] if i + 1 < len(rows) else None
-        if nxt is None or nxt.lead_in != r.sentence_id:
+        if nxt is None or nxt.kind == KIND_HEADING:
             out.append(r)
     return out

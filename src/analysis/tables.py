@@ -6,8 +6,15 @@ the figures and ``tests/test_figures.py`` all see the same values.
 
 Conventions:
 
-- *support count*: the number of distinct sentences of a vendor's policy that support a
-  code (one sentence matching a code twice counts once); ``0`` means the code was not found.
+- *support count*: the number of distinct sentences of a vendor's policy that state a code (one
+  sentence matching a code twice counts once); ``0`` means the code was not found; denials are
+  counted apart (``polarity="denies"``).
+- *status* of a (vendor, code) cell (:func:`status_matrix`): whether the policy **states** it,
+  **denies** it ("we do not sell your data", a row with ``polarity == "denies"``), does both,
+  is **silent**, or is **uncertain**: the hand-coded labels (``data/annotations``) mark the
+  cell ambiguous, so it is neither counted as stated nor as silent. A practices table without
+  a ``polarity`` column is read as every row ``states`` (:func:`stating`). Counts of codes found
+  (:func:`totals`, :func:`dimension_overview`, :func:`rights_coverage`) count *stated* cells.
 - vendors are ordered as in ``data/raw/manifest.csv``; codes in taxonomy order, rights in
   GDPR article order (:data:`RIGHTS_ORDER`).
 - ``labelled(...)`` swaps slugs for display labels (manifest vendor labels, taxonomy code
@@ -17,7 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .codebook import load_codebook
@@ -57,6 +66,12 @@ CHANNEL_PATTERNS: dict[str, re.Pattern[str]] = {
 
 EVIDENCE_COLUMNS: tuple[str, ...] = ("Vendor", "Code", "Quote", "Section")
 
+#: Cell statuses, in legend order (see the module docstring).
+STATES, BOTH, DENIES, UNCERTAIN, SILENT = "states", "states and denies", "denies", "uncertain", "silent"
+STATUSES: tuple[str, ...] = (STATES, BOTH, DENIES, UNCERTAIN, SILENT)
+#: Polarity values of the practices table.
+POLARITIES: tuple[str, ...] = ("states", "denies")
+
 
 # --------------------------------------------------------------------------- orders and labels
 def vendors() -> list[str]:
@@ -94,13 +109,48 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def value_labels() -> dict[str, dict[str, str]]:
+    """Display label of each vendor slug, dimension and code, keyed by the column that holds them."""
+    return {"vendor": {**vendor_labels(), "all": "All vendors"}, "code": {**code_labels(), "all": "All codes"},
+            "dimension": {**DIMENSION_LABELS, "all": "All dimensions"}}
+
+
+def labelled_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of a long frame with display labels in its ``vendor``, ``dimension`` and ``code`` columns and index.
+
+    Those columns (and an index of that name) are renamed ``Vendor``, ``Dimension``, ``Code``;
+    values without a label are kept.
+    """
+    maps = value_labels()
+    out = frame.copy()
+    for col, names in maps.items():
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, n=names: n.get(v, v))
+    if out.index.name in maps:
+        names = maps[out.index.name]
+        out.index = out.index.map(lambda v: names.get(v, v))
+        out.index.name = out.index.name.capitalize()
+    return out.rename(columns={c: c.capitalize() for c in maps})
+
+
 # --------------------------------------------------------------------------- support matrices
-def support_matrix(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | None = None) -> pd.DataFrame:
-    """Vendor × code matrix of support counts (distinct supporting sentences; 0 where absent).
+def stating(practices: pd.DataFrame, polarity: str = "states") -> pd.DataFrame:
+    """The rows of one polarity: ``states`` (the sentence says the practice happens) or
+    ``denies`` ("we do not sell ..."). Frames without the column count as stating."""
+    if "polarity" not in practices.columns:
+        return practices if polarity == "states" else practices.iloc[0:0]
+    return practices[practices["polarity"] == polarity]
+
+
+def support_matrix(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | None = None,
+                   polarity: str = "states") -> pd.DataFrame:
+    """Vendor × code matrix of support counts (distinct sentences of ``polarity``; 0 where absent).
 
     Rows are all manifest vendors, columns all codes of ``dimension`` (or ``code_list``).
+    Denials are counted apart (``polarity="denies"``), never as support.
     """
     cols = list(code_list) if code_list is not None else codes(dimension)
+    practices = stating(practices, polarity)
     rows = practices[practices["code"].isin(cols)]
     counts = rows.groupby(["vendor", "code"])["sentence_id"].nunique()
     matrix = counts.unstack("code").reindex(index=vendors(), columns=cols).fillna(0).astype("int64")
@@ -108,31 +158,84 @@ def support_matrix(practices: pd.DataFrame, dimension: str, code_list: Sequence[
     return matrix
 
 
-def presence(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Boolean frame: the code has at least one supporting sentence."""
-    return matrix > 0
+@lru_cache(maxsize=1)
+def _ambiguous_labels() -> frozenset[tuple[str, str]]:
+    from .evaluate import load_labels
+
+    labels = load_labels()
+    rows = labels[labels["label"] == "ambiguous"]
+    return frozenset(zip(rows["vendor"], rows["code"]))
+
+
+def uncertain_cells() -> frozenset[tuple[str, str]]:
+    """(vendor, code) cells the project's hand-coded labels (``data/annotations``) mark ``ambiguous``."""
+    return _ambiguous_labels()
+
+
+def status_matrix(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | None = None,
+                  uncertain: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Vendor × code matrix of cell statuses (:data:`STATUSES`), shaped like :func:`support_matrix`.
+
+    ``uncertain``: (vendor, code) cells drawn as uncertain whatever the extractor found;
+    by default those the hand-coded labels mark ambiguous (:func:`uncertain_cells`).
+    """
+    said = support_matrix(practices, dimension, code_list) > 0
+    denied = support_matrix(practices, dimension, code_list, polarity="denies") > 0
+    values = np.select([said & denied, said, denied], [BOTH, STATES, DENIES], SILENT)
+    out = pd.DataFrame(values, index=said.index, columns=said.columns, dtype="str")
+    doubt = set(uncertain_cells() if uncertain is None else uncertain)
+    for vendor, code in doubt:
+        if vendor in out.index and code in out.columns:
+            out.loc[vendor, code] = UNCERTAIN
+    return out
+
+
+def stated(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | None = None) -> pd.DataFrame:
+    """Boolean vendor × code frame: the policy states the code (uncertain and denied-only cells are False)."""
+    return status_matrix(practices, dimension, code_list).isin([STATES, BOTH])
+
+
+def status_and_counts(practices: pd.DataFrame, dimension: str, code_list: Sequence[str] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code × vendor frames of cell statuses and sentence counts, with display labels (what a matrix figure draws).
+
+    The count of a cell is its stating plus its denying sentences (a denied-only cell shows its denials).
+    """
+    status = status_matrix(practices, dimension, code_list)
+    counts = support_matrix(practices, dimension, code_list) + support_matrix(practices, dimension, code_list,
+                                                                               "denies")
+    return labelled(status).T, labelled(counts).T
+
+
+def data_type_order() -> list[str]:
+    """Data-type codes grouped by family (:data:`FAMILIES` order), taxonomy order within a family."""
+    return sorted(codes("data_type"), key=lambda c: FAMILIES.index(family_of(c)))
 
 
 def grouped_data_types(practices: pd.DataFrame) -> pd.DataFrame:
     """Data-type support matrix with ``(family, code)`` MultiIndex columns in :data:`FAMILIES` order."""
-    cols = sorted(codes("data_type"), key=lambda c: FAMILIES.index(family_of(c)))
+    cols = data_type_order()
     matrix = support_matrix(practices, "data_type", cols)
     matrix.columns = pd.MultiIndex.from_tuples([(family_of(c), c) for c in cols], names=["family", "code"])
     return matrix
 
 
 def family_counts(practices: pd.DataFrame) -> pd.DataFrame:
-    """Vendor × family: how many data types of each family the policy says it collects."""
-    grouped = presence(grouped_data_types(practices))
-    out = grouped.T.groupby(level="family", sort=False).sum().T.astype("int64")
+    """Vendor × family: how many data types of each family the policy states it collects."""
+    said = stated(practices, "data_type", data_type_order())
+    out = said.T.groupby(said.columns.map(family_of), sort=False).sum().T.astype("int64")
+    out.columns.name = "family"
     return out.reindex(columns=list(FAMILIES))
 
 
-def totals(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Per-vendor totals of a support matrix: codes found, and supporting sentences summed over codes."""
-    return pd.DataFrame({"codes found": (matrix > 0).sum(axis=1).astype("int64"),
-                         "of codes": len(matrix.columns),
-                         "supporting sentences": matrix.sum(axis=1).astype("int64")})
+def totals(practices: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Per-vendor totals of a dimension: codes stated, uncertain and denied, and supporting sentences."""
+    status = status_matrix(practices, dimension)
+    return pd.DataFrame({"codes stated": status.isin([STATES, BOTH]).sum(axis=1).astype("int64"),
+                         "uncertain": (status == UNCERTAIN).sum(axis=1).astype("int64"),
+                         "denied": status.isin([DENIES, BOTH]).sum(axis=1).astype("int64"),
+                         "of codes": len(status.columns),
+                         "supporting sentences": support_matrix(practices, dimension).sum(axis=1).astype("int64")})
 
 
 # --------------------------------------------------------------------------- rights
@@ -145,10 +248,10 @@ def rights_coverage(practices: pd.DataFrame) -> pd.Series:
     """Rights coverage score per vendor.
 
     Definition: the share of the ten GDPR rights (:data:`GDPR_RIGHTS`) that the policy grants,
-    i.e. ``(number of GDPR rights with ≥ 1 supporting sentence) / 10``; a value in [0, 1].
-    Account deletion, permission control and CCPA are not part of the score.
+    i.e. ``(number of GDPR rights stated, see :func:`stated`) / 10``; a value in [0, 1]; a right
+    the hand-coded labels mark ambiguous is not counted. Account deletion, permission control and CCPA are not part of the score.
     """
-    granted = presence(support_matrix(practices, "right", list(GDPR_RIGHTS)))
+    granted = stated(practices, "right", list(GDPR_RIGHTS))
     return (granted.sum(axis=1) / len(GDPR_RIGHTS)).rename("coverage")
 
 
@@ -201,13 +304,14 @@ def quotes(practices: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
 
 
 def evidence_table(practices: pd.DataFrame, sentences: pd.DataFrame, code_list: Iterable[str] | None = None,
-                   dimension: str | None = None) -> pd.DataFrame:
+                   dimension: str | None = None, polarity: str = "states") -> pd.DataFrame:
     """Evidence rows (Vendor, Code, Quote, Section) with display labels, one per (vendor, code, sentence).
 
     Filter by ``code_list`` and/or ``dimension``; rows are ordered by vendor (manifest order),
     code (the given or taxonomy order) and position in the policy. The quote is the full sentence.
+    ``polarity="denies"`` gives the sentences that deny a code instead.
     """
-    rows = practices
+    rows = stating(practices, polarity)
     if dimension is not None:
         rows = rows[rows["dimension"] == dimension]
     if code_list is not None:
@@ -283,8 +387,8 @@ DIMENSION_LABELS: dict[str, str] = {"data_type": "Data types collected", "permis
 
 
 def dimension_overview(practices: pd.DataFrame) -> pd.DataFrame:
-    """Vendor × dimension: number of the dimension's codes with at least one supporting sentence."""
-    out = pd.DataFrame({dim: presence(support_matrix(practices, dim)).sum(axis=1) for dim in DIMENSION_LABELS})
+    """Vendor × dimension: number of the dimension's codes the policy states (uncertain cells not counted)."""
+    out = pd.DataFrame({dim: stated(practices, dim).sum(axis=1) for dim in DIMENSION_LABELS})
     out.columns.name = "dimension"
     return out.astype("int64")
 

@@ -4,11 +4,17 @@ For ``reports/index.html``, every report it links and a report rendered from a p
 contains HTML/JS payloads, the checker (Chrome DevTools protocol over ``websocket-client``):
 
 - screenshots the full page into ``reports/screenshots/<name>.png``;
-- asserts every ``<img>`` loaded (``naturalWidth > 0``);
+- asserts every ``<img>`` loaded (``naturalWidth > 0``) and, from a screenshot of the image's
+  box, that what the browser painted there is the image (mean pixel difference from the
+  decoded source below :data:`SHOT_TOLERANCE`): a broken or missing image fails;
+- asserts no cell looks unexecuted (an ``In [ ]:`` prompt);
 - asserts no request failed (network error or HTTP status >= 400), no JS exception or
   console error occurred, and no dialog (``alert``) opened;
-- for the malicious page: asserts the payload markers were never set and the payload text is
-  visible as text.
+- for the malicious pages (a notebook report and a vendor label built from a policy full of
+  payloads): asserts the payload markers were never set and the payload text is visible as text.
+
+Before the real pages it checks a negative control: a copy of a report with one image's data
+broken must fail the screenshot comparison, or the run fails (a check that cannot fail is no check).
 
 Exit status 0 when every page passes; 1 with a list of problems otherwise.
 """
@@ -16,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import base64
+import io
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,10 +35,12 @@ from pathlib import Path
 
 import nbformat
 import websocket
+from PIL import Image, ImageChops, ImageStat
 
 import analysis
 from analysis import display, tables
 from analysis.notebooks import render_notebook
+from analysis.vendorpage import vendor_page
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -43,6 +53,13 @@ PAYLOADS = ('<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a hre
 MARKER_JS = "(window.__pwned === undefined) && (document.title !== 'PWNED')"
 IMAGES_JS = ("JSON.stringify(Array.from(document.images).map(i => ({src: i.src.slice(0, 60), "
              "ok: i.complete && i.naturalWidth > 0})))")
+RECTS_JS = ("JSON.stringify(Array.from(document.images).map((i, k) => {const r = i.getBoundingClientRect(); "
+            "return {k: k, src: i.getAttribute('src') || '', x: r.left + window.scrollX, y: r.top + window.scrollY, "
+            "w: r.width, h: r.height};}))")
+UNEXECUTED_JS = ("Array.from(document.querySelectorAll('.jp-InputPrompt')).filter("
+                 "p => /\\[\\s*\\]/.test(p.textContent)).length")
+#: Largest mean absolute difference (0-255, per channel) between an image's screenshot and its source.
+SHOT_TOLERANCE = 12.0
 LOAD_TIMEOUT = 60.0
 
 
@@ -163,6 +180,43 @@ def _problems_from_events(events: list[dict]) -> list[str]:
     return problems
 
 
+def _source_image(src: str, page: Path) -> Image.Image:
+    """Decode an ``<img src>``: a base64 data URI or a file next to the page."""
+    if src.startswith("data:"):
+        return Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1], validate=True)))
+    return Image.open(page.parent / src)
+
+
+def _flat(image: Image.Image) -> Image.Image:
+    """RGB on white (transparent pixels painted white, as the page shows them)."""
+    image = image.convert("RGBA")
+    canvas = Image.new("RGBA", image.size, "white")
+    return Image.alpha_composite(canvas, image).convert("RGB")
+
+
+def screenshot_problems(page: Page, path: Path) -> list[str]:
+    """Compare a screenshot of each image's box with the decoded image; one problem per mismatch."""
+    problems = []
+    for rect in json.loads(page.evaluate(RECTS_JS)):
+        name = f"image {rect['k'] + 1} ({rect['src'][:40]})"
+        width, height = round(rect["w"]), round(rect["h"])
+        if width < 2 or height < 2:
+            problems.append(f"screenshot: {name} painted {width}x{height} px (did not render)")
+            continue
+        clip = {"x": rect["x"], "y": rect["y"], "width": rect["w"], "height": rect["h"], "scale": 1}
+        shot = page.call("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)
+        painted = _flat(Image.open(io.BytesIO(base64.b64decode(shot["data"]))))
+        try:
+            source = _flat(_source_image(rect["src"], path)).resize(painted.size, Image.Resampling.LANCZOS)
+        except (OSError, ValueError) as exc:
+            problems.append(f"screenshot: {name} has no decodable source ({type(exc).__name__})")
+            continue
+        diff = sum(ImageStat.Stat(ImageChops.difference(painted, source)).mean) / 3
+        if diff > SHOT_TOLERANCE:
+            problems.append(f"screenshot: {name} does not show its image (mean difference {diff:.1f})")
+    return problems
+
+
 def check_page(browser: Browser, path: Path, shots: Path, malicious: bool = False) -> PageResult:
     """Load one HTML file and return the problems found."""
     result = PageResult(path.name)
@@ -175,6 +229,10 @@ def check_page(browser: Browser, path: Path, shots: Path, malicious: bool = Fals
         page.drain(0.5)
         images = json.loads(page.evaluate(IMAGES_JS))
         result.problems += [f"image did not load: {i['src']}" for i in images if not i["ok"]]
+        result.problems += screenshot_problems(page, path)
+        unexecuted = page.evaluate(UNEXECUTED_JS)
+        if unexecuted:
+            result.problems.append(f"{unexecuted} cell(s) look unexecuted (empty 'In [ ]:' prompt)")
         if malicious:
             if not page.evaluate(MARKER_JS):
                 result.problems.append("an injected payload ran (marker set)")
@@ -192,8 +250,8 @@ def check_page(browser: Browser, path: Path, shots: Path, malicious: bool = Fals
     return result
 
 
-def build_malicious_report(workdir: Path) -> Path:
-    """Extract a policy full of payloads with the CLI and render its evidence like a report."""
+def build_malicious_report(workdir: Path) -> list[Path]:
+    """Extract a policy full of payloads with the CLI; render its evidence like a report and its vendor label."""
     policy = workdir / "evil_vendor.txt"
     policy.write_text(
         "Evil Vendor Privacy Policy\n\n"
@@ -211,7 +269,7 @@ def build_malicious_report(workdir: Path) -> Path:
         raise RuntimeError("the malicious payload did not reach the evidence table; the check would be vacuous")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Malicious policy\n\nEvery payload below must show as text."),
-                nbformat.v4.new_code_cell("show_evidence(evidence)")]
+                nbformat.v4.new_code_cell("show_evidence(evidence)", execution_count=1)]
     nb.cells[1].outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": display.evidence_html(evidence, fold_rows=10_000),
                                                      "text/plain": "evidence"}),
@@ -222,7 +280,30 @@ def build_malicious_report(workdir: Path) -> Path:
     ]
     page = workdir / "malicious.html"
     page.write_text(render_notebook(nb, "malicious"), encoding="utf-8")
-    return page
+    label = workdir / "vendors" / "malicious_label.html"
+    label.parent.mkdir()
+    label.write_text(vendor_page(str(data["sentences"]["vendor"].iloc[0]), data), encoding="utf-8")
+    if "&lt;script&gt;" not in label.read_text(encoding="utf-8"):
+        raise RuntimeError("the malicious payload did not reach the vendor page; the check would be vacuous")
+    return [page, label]
+
+
+def broken_image_copies(reports: Path, workdir: Path) -> list[Path]:
+    """Negative controls from the first report with an image: its image data broken, and its images not painted.
+
+    The first cannot load (the browser shows a broken-image icon); the second loads
+    (``naturalWidth > 0``) but is invisible, so only the screenshot comparison can catch it.
+    """
+    for page in report_pages(reports)[1:]:
+        text = page.read_text(encoding="utf-8")
+        match = re.search(r'src="data:image/png;base64,([A-Za-z0-9+/=]{200})', text)
+        if match:
+            broken = workdir / f"broken_{page.name}"
+            broken.write_text(text[:match.start(1)] + "AAAA" + text[match.start(1):], encoding="utf-8")
+            hidden = workdir / f"unpainted_{page.name}"
+            hidden.write_text(text.replace("</head>", "<style>img{opacity:0}</style></head>", 1), encoding="utf-8")
+            return [broken, hidden]
+    raise RuntimeError("no report has an embedded image; the screenshot check would be vacuous")
 
 
 def report_pages(reports: Path) -> list[Path]:
@@ -247,7 +328,13 @@ def main(argv: list[str] | None = None) -> int:
         malicious = build_malicious_report(Path(tmp))
         browser = Browser(args.chromium)
         try:
-            pages = [(p, False) for p in report_pages(args.reports)] + [(malicious, True)]
+            for copy in broken_image_copies(args.reports, Path(tmp)):
+                control = check_page(browser, copy, Path(tmp) / "shots")
+                caught = [p for p in control.problems if p.startswith("screenshot:")]
+                print(f"{'ok  ' if caught else 'FAIL'} negative control {control.name}: "
+                      + (caught[0] if caught else "a broken image passed the screenshot check"))
+                failed |= not caught
+            pages = [(p, False) for p in report_pages(args.reports)] + [(m, True) for m in malicious]
             for path, is_malicious in pages:
                 if not path.is_file():
                     print(f"FAIL {path}: missing")
