@@ -51,7 +51,7 @@ def _source_literals() -> list[tuple[re.Pattern[str], bool]]:
     """Patterns written as string literals in ``re.<function>(...)`` calls of the package
     source, each with whether the call is anchored (``re.match``/``re.fullmatch``)."""
     found = []
-    for path in sorted(SRC.glob("*.py")):
+    for path in sorted(SRC.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args
@@ -62,8 +62,8 @@ def _source_literals() -> list[tuple[re.Pattern[str], bool]]:
 
 def all_patterns() -> dict[str, re.Pattern[str]]:
     out: dict[str, re.Pattern[str]] = {}
-    for info in pkgutil.iter_modules([str(SRC)]):
-        module = importlib.import_module(f"analysis.{info.name}")
+    for info in pkgutil.walk_packages([str(SRC)], prefix="analysis."):
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             _walk_patterns(value, out)
     for pattern, anchored in _source_literals():
