@@ -125,16 +125,24 @@ def test_html_policy(tmp_path: Path) -> None:
     assert {"contact.email", "contact.phone", "practice.no_sale"} <= codes
 
 
-def test_seed_file_name_gets_manifest_slug_other_names_their_stem(tmp_path: Path) -> None:
+def test_registered_content_gets_manifest_slug_whatever_its_name(tmp_path: Path) -> None:
+    """A file is recognised by its sha256, never by its name (issue 11): a renamed copy of a
+    registered policy gets the slug, another text under the registered file name its stem, and
+    two copies of one registered policy are extracted once, the second reported."""
     reg = read_manifest()[0]
     src = tmp_path / "in"
     src.mkdir()
-    shutil.copyfile(RAW_POLICIES / f"{reg.vendor}.txt", src / reg.source_file)
     shutil.copyfile(RAW_POLICIES / f"{reg.vendor}.txt", src / "renamed_copy.txt")
+    (src / reg.source_file).write_text(GOOD, encoding="utf-8")
     proc = run_cli("extract", str(src), "--out", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
     vendors = [r["vendor"] for r in read_rows(tmp_path / "out" / "metrics.csv")]
-    assert vendors == sorted([reg.vendor, "renamed_copy"])
+    assert vendors == sorted([reg.vendor, Path(reg.source_file).stem])
+    shutil.copyfile(RAW_POLICIES / f"{reg.vendor}.txt", src / "second_copy.txt")
+    proc = run_cli("extract", str(src), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert f"is the same registered policy '{reg.vendor}' as" in proc.stderr, proc.stderr
+    assert [r["vendor"] for r in read_rows(tmp_path / "out" / "metrics.csv")] == vendors
 
 
 def test_manifest_command_verifies_raw_data() -> None:
@@ -372,9 +380,10 @@ def test_failure_while_publishing_cleans_up(tmp_path: Path, monkeypatch: pytest.
     put_sentinels(out)
     with pytest.raises(OSError), TableWriter(out) as writer:
         writer.add({"metrics": []})
-        assert len(list(out.glob(".*.tmp"))) == 4
+        assert len(list(tmp_path.glob(".out.extract-*/*.csv"))) == 4  # a fresh directory beside out
         raise OSError("disk full")
     assert_sentinels(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_writer_publishes_header_only_tables(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from conftest import RAW_POLICIES, policy_text
 import analysis
 from analysis.corpus import check_registered, plan_inputs, read_manifest, resolve_inputs
 from analysis.errors import InputError, ManifestError
-from analysis.loader import MAX_BYTES, read_policy
+from analysis.loader import MAX_BYTES, Document, read_policy
 
 GOOD = policy_text("We collect your e-mail address when you register an account.")
 
@@ -177,12 +177,21 @@ def test_seed_file_name_maps_to_manifest_slug(tmp_path: Path) -> None:
     check_registered(read_policy(copy, reg.vendor))
 
 
-def test_seed_file_with_changed_bytes_is_refused(tmp_path: Path) -> None:
+def test_registered_raw_file_with_changed_bytes_is_refused() -> None:
+    reg = read_manifest()[0]
+    raw = RAW_POLICIES / f"{reg.vendor}.txt"
+    changed = Document(path=str(raw), vendor=reg.vendor, text="x", sha256="0" * 64, fmt="txt")
+    with pytest.raises(ManifestError, match="raw data must not change"):
+        check_registered(changed)
+
+
+def test_file_named_like_a_registered_source_with_other_bytes_is_not_that_vendor(tmp_path: Path) -> None:
+    """Registration goes by content, never by name (issue 11)."""
     reg = read_manifest()[0]
     copy = tmp_path / reg.source_file
     copy.write_text((RAW_POLICIES / f"{reg.vendor}.txt").read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
-    with pytest.raises(ManifestError, match="does not match the manifest"):
-        check_registered(read_policy(copy, reg.vendor))
+    assert resolve_inputs([copy]) == [(copy.stem, copy)]
+    check_registered(read_policy(copy, copy.stem))
 
 
 def test_same_vendor_id_twice_is_a_problem(write_policy: Callable[..., Path]) -> None:

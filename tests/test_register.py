@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from conftest import error_lines, run_cli
 
 from analysis.corpus import MANIFEST_COLUMNS, read_manifest, register_policy
 from analysis.errors import InputError
@@ -57,3 +60,48 @@ def test_register_refuses(tmp_path: Path, corpus: tuple[Path, Path], vendor: str
 
 def test_project_manifest_is_untouched() -> None:
     assert {r.vendor for r in read_manifest(str(MANIFEST_PATH))} == {p.stem for p in RAW_POLICIES_DIR.glob("*.txt")}
+
+
+# issue 11: registration under a lock, no empty label
+
+def test_concurrent_registrations_keep_both_rows(tmp_path: Path, corpus: tuple[Path, Path],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, manifest = corpus
+    import analysis.corpus as corpus_mod
+
+    real = corpus_mod._write_atomic
+
+    def slow_write(path: Path, data: bytes) -> None:
+        time.sleep(0.3)  # both registrations have read the manifest before either writes it
+        real(path, data)
+
+    monkeypatch.setattr(corpus_mod, "_write_atomic", slow_write)
+    errors = []
+
+    def register(vendor: str) -> None:
+        src = tmp_path / f"{vendor}.txt"
+        src.write_text(TEXT + vendor + "\n", encoding="utf-8")
+        try:
+            register_policy(src, vendor, vendor.title(), raw, manifest)
+        except Exception as err:  # noqa: BLE001
+            errors.append(err)
+
+    threads = [threading.Thread(target=register, args=(v,)) for v in ("acme", "bravo")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    read_manifest.cache_clear()
+    assert not errors
+    assert {"acme", "bravo"} <= {r.vendor for r in read_manifest(str(manifest))}
+
+
+def test_register_refuses_an_empty_label(tmp_path: Path, corpus: tuple[Path, Path]) -> None:
+    raw, manifest = corpus
+    src = tmp_path / "p.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    for label in ("", "   "):
+        with pytest.raises(InputError, match="label is empty"):
+            register_policy(src, "acme", label, raw, manifest)
+    proc = run_cli("register", str(src), "--vendor", "acme", "--label", "")
+    assert proc.returncode == 2 and len(error_lines(proc.stderr)) == 1 and "label" in proc.stderr

@@ -7,12 +7,18 @@ other files are still processed, a summary lists the failures, and the exit stat
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
+import stat
 import sys
+import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, PolicyLensError
+from .budget import DEFAULT_BUDGET
+from .errors import InputError, PolicyLensError, os_problem, printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -42,9 +48,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .outputs import TableWriter
     from .schema import TABLES
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(out, "--out must be a directory, but this is a file")
+    out = _out_dir(args.out, "--out")
+    text_dir = _out_dir(args.write_text, "--write-text") if args.write_text else None
     codebook = str(Path(args.codebook)) if args.codebook else None
     load_codebook(codebook)  # validate before any work
     jobs, problems = plan_inputs(args.paths)
@@ -56,10 +61,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for line in failures:
         print(f"error: {line}", file=sys.stderr)
     work = [(v, str(p)) for v, p in jobs]
+    budget = args.time_budget or None
     if args.engine == "dask":
-        outcomes = run_dask(work, args.scheduler, max(1, args.jobs), codebook, args.max_bytes)
+        outcomes = run_dask(work, args.scheduler, max(1, args.jobs), codebook, args.max_bytes, budget=budget)
     else:
-        outcomes = run_local(work, args.jobs, codebook, args.max_bytes)
+        outcomes = run_local(work, args.jobs, codebook, args.max_bytes, budget)
     done = 0
     try:
         with TableWriter(out) as writer, _progress(len(work), args.quiet) as bar:
@@ -72,6 +78,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                         raise _Abort
                     continue
                 writer.add({name: result.table(name) for name in TABLES})
+                if text_dir is not None:
+                    _write_text(text_dir, *_job, args.max_bytes)
                 done += 1
             if done == 0:
                 writer.discard()  # nothing extracted: keep the previous outputs
@@ -81,12 +89,72 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         raise
     except OSError as err:
-        raise InputError(out, f"cannot write the outputs ({err.strerror or err})") from None
+        raise InputError(err.filename or out, f"cannot write the outputs ({os_problem(err)})") from None
     finally:
         close = getattr(outcomes, "close", None)
         if close is not None:
             close()  # stop worker processes or the Dask cluster now, not at garbage collection
     return _summary(out, done, len(work), len(work) + len(problems), failures, args.quiet)
+
+
+def _out_dir(value: str, option: str) -> Path:
+    """An output directory option: it may not exist yet, but must not be a file or an
+    impossible name (a component over 255 bytes, an empty string)."""
+    if not value:
+        raise InputError("''", f"{option} needs a directory name")
+    out = Path(value)
+    try:
+        st = os.stat(out)
+    except FileNotFoundError:
+        return out
+    except (OSError, RuntimeError) as err:
+        if isinstance(err, OSError) and err.errno == errno.ENOTDIR:
+            raise InputError(out, f"{option} is inside a file, not a directory") from None
+        raise InputError(out, f"{option} {os_problem(err).removeprefix('is ')}") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise InputError(out, f"{option} must be a directory, but this is a file")
+    return out
+
+
+def _write_text(text_dir: Path, vendor: str, path: str, max_bytes: int) -> None:
+    """Write the text a policy's offsets count in (``<vendor>.txt``: UTF-8, line ends as they
+    are, the BOM removed, for HTML the extracted text) into ``text_dir``."""
+    from .loader import read_policy
+
+    text = read_policy(path, vendor, max_bytes=max_bytes).text
+    text_dir.mkdir(parents=True, exist_ok=True)
+    target = text_dir / f"{vendor}.txt"
+    fd, tmp = tempfile.mkstemp(prefix=f".{vendor}.", suffix=".tmp", dir=text_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of bytes, not {n}")
+    return n
+
+
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not n >= 0 or n == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0 (0: no limit), not {value}")
+    return n
 
 
 _STOPPED = "stopped at the first failure (--fail-fast); nothing written, previous outputs in {out} left unchanged"
@@ -172,7 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--engine", choices=("local", "dask"), default="local")
     ex.add_argument("--scheduler", help="Dask scheduler address (default: start a local cluster)")
     ex.add_argument("--codebook", help="codebook YAML (default data/codebook.yaml)")
-    ex.add_argument("--max-bytes", type=int, default=5_000_000, help="refuse files larger than this")
+    ex.add_argument("--max-bytes", type=_positive_int, default=5_000_000, help="refuse files larger than this")
+    ex.add_argument("--time-budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
+                    help=f"report a file that takes longer than this to read and analyse "
+                         f"(default {DEFAULT_BUDGET:g}; 0: no limit)")
+    ex.add_argument("--write-text", metavar="DIR",
+                    help="also write the text each policy's offsets count in to DIR/<vendor>.txt "
+                         "(for HTML: the extracted main text)")
     ex.add_argument("--fail-fast", action="store_true", help="stop at the first bad input; write nothing")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
     ex.set_defaults(func=cmd_extract)
@@ -212,17 +286,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` cleans up."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
         return args.func(args)
     except PolicyLensError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted; previous outputs left unchanged", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        print(f"{'terminated' if isinstance(err, _Terminated) else 'interrupted'}; "
+              "previous outputs left unchanged", file=sys.stderr)
+        return 143 if isinstance(err, _Terminated) else 130
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as err:  # an operating-system refusal not tied to one input file
+        where = f"{printable(err.filename)}: " if err.filename else ""
+        print(f"error: {where}{os_problem(err)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)

@@ -106,14 +106,90 @@ class Codebook:
                 dict(zip(sorted(self.contexts), found[n_parts + n_rules:])))
 
 
+_ALPHABET = "".join(map(chr, range(32, 127))) + "\t\n\r\u00a0éü’“”–—•"
+_ANY = frozenset(_ALPHABET)
+_CATEGORIES = {"CATEGORY_DIGIT": str.isdigit, "CATEGORY_SPACE": str.isspace,
+               "CATEGORY_WORD": lambda c: c.isalnum() or c == "_"}
+
+
+def _in_set(items: Any) -> frozenset[str]:
+    """The characters of :data:`_ALPHABET` that a parsed character class matches."""
+    items = list(items)
+    negate = bool(items) and str(items[0][0]) == "NEGATE"
+    found = set()
+    for op, av in items[negate:]:
+        name = str(op)
+        if name == "LITERAL":
+            found.add(chr(av))
+        elif name == "RANGE":
+            found.update(c for c in _ALPHABET if av[0] <= ord(c) <= av[1])
+        elif name == "CATEGORY":
+            cat = str(av)
+            test = _CATEGORIES.get(cat.replace("NOT_", ""))
+            if test is None:
+                return _ANY
+            found.update(c for c in _ALPHABET if test(c) != cat.startswith("CATEGORY_NOT_"))
+        else:
+            return _ANY
+    return frozenset(_ANY - found) if negate else frozenset(found)
+
+
+def _first_chars(seq: Any) -> frozenset[str]:
+    """Characters (of :data:`_ALPHABET`, both cases) that can start a match of a parsed
+    sequence; every character when it can match the empty string or is too complex to tell."""
+    for op, av in seq:
+        name = str(op)
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        if name == "LITERAL":
+            c = chr(av)
+            return frozenset({c, c.lower(), c.upper()})
+        if name == "NOT_LITERAL" or name == "ANY":
+            return _ANY
+        if name == "IN":
+            chars = _in_set(av)
+            return frozenset(chars | {c.swapcase() for c in chars})
+        if name == "SUBPATTERN":
+            return _first_chars(av[-1])
+        if name == "BRANCH":
+            return frozenset().union(*(_first_chars(b) for b in av[1]))
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            return _first_chars(av[2])
+        return _ANY
+    return _ANY
+
+
+def _ambiguous_branch(tree: Any) -> bool:
+    """True if a group of alternatives (directly in ``tree``) has two alternatives that can
+    start with the same character, as in ``(?:a|aa)`` or ``(?:\\w+|x)``."""
+    for op, av in tree:
+        name = str(op)
+        if name == "BRANCH":
+            seen: set[str] = set()
+            for branch in av[1]:
+                first = _first_chars(branch)
+                if first & seen:
+                    return True
+                seen |= first
+            if any(_ambiguous_branch(b) for b in av[1]):
+                return True
+        elif name == "SUBPATTERN" and _ambiguous_branch(av[-1]):
+            return True
+    return False
+
+
 def _nested_unbounded(tree: Any, inside: bool = False) -> bool:
-    """True if an unbounded repeat contains another unbounded repeat (e.g. ``(a+)+``)."""
+    """True if an unbounded repeat contains another unbounded repeat (e.g. ``(a+)+``), or
+    alternatives that can match at the same place (``(?:a|aa)+``): either can split one
+    text between the repetitions in exponentially many ways."""
     for op, av in tree:
         name = str(op)
         if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             lo, hi, sub = av
             unbounded = hi == sre_parse.MAXREPEAT or hi > 100
             if unbounded and inside:
+                return True
+            if unbounded and name != "POSSESSIVE_REPEAT" and _ambiguous_branch(sub):
                 return True
             if _nested_unbounded(sub, inside or unbounded):
                 return True
@@ -157,8 +233,9 @@ def compile_pattern(where: str, patterns: list[str] | str) -> re.Pattern[str]:
         except (re.error, RecursionError, OverflowError) as err:
             raise CodebookError(where, f"invalid regex {p!r}: {err}") from None
         if _nested_unbounded(tree):
-            raise CodebookError(where, f"pattern {p!r} nests unbounded repeats and can backtrack "
-                                       "catastrophically; bound the inner repeat")
+            raise CodebookError(where, f"pattern {p!r} nests unbounded repeats (or repeats alternatives "
+                                       "that can match the same text) and can backtrack catastrophically; "
+                                       "bound the inner repeat or make the alternatives distinct")
     try:
         return re.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
     except re.error as err:  # e.g. one group name used in two patterns
@@ -181,6 +258,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as err:
         raise CodebookError(path, f"cannot be read ({err.strerror or err})") from None
+    except UnicodeDecodeError as err:
+        raise CodebookError(path, f"is not valid UTF-8 (byte {err.start}); save it as UTF-8") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -258,6 +337,10 @@ def _load_codebook_cached(path_s: str, taxonomy_s: str) -> Codebook:
             raise CodebookError(where, f"requires unknown context {req!r} (known: {', '.join(sorted(contexts))})")
         if not isinstance(spec.get("negatable", True), bool):
             raise CodebookError(where, f"negatable must be true or false, not {spec['negatable']!r}")
+        for key in ("sources", "implies"):
+            value = spec.get(key)
+            if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+                raise CodebookError(where, f"'{key}' must be a list of strings, not {value!r}")
         rules.append(CodeRule(
             code=code, dimension=dim, label=str(spec.get("label") or tax[dim][code].get("label", code)),
             definition=" ".join(str(spec["definition"]).split()),

@@ -30,7 +30,8 @@ from .paths import ANNOTATIONS_DIR, PROCESSED_DIR, RAW_POLICIES_DIR
 
 LABELS = ("present", "absent", "ambiguous")
 LABEL_COLUMNS = ["vendor", "dimension", "code", "label", "quote", "note"]
-_LABEL_SPLIT = re.compile(r"\s*(?:/|,|\(|\)|\band\b|\bor\b|;)\s*", re.IGNORECASE)
+# (?<!\s): a split starts at the first space of a run, never inside it (linear, same splits)
+_LABEL_SPLIT = re.compile(r"(?<!\s)\s*(?:/|,|\(|\)|\band\b|\bor\b|;)\s*", re.IGNORECASE)
 _STOP = frozenset({"", "e.g.", "etc", "other", "data", "the", "of", "a", "an", "to", "in", "on", "one's", "says",
                    "names", "gives", "has", "describes", "states", "that", "is", "not", "how", "long", "kept",
                    "with", "for", "by", "from", "it", "its", "s", "may", "be", "are", "users", "user"})
@@ -267,7 +268,13 @@ def sentence_level(processed: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
 
 def evaluate_cli(args: argparse.Namespace) -> int:
     """``python -m analysis evaluate``: print the score table (and errors with --errors)."""
-    res = evaluate(args.processed or PROCESSED_DIR)
+    from .errors import InputError
+
+    processed = Path(args.processed or PROCESSED_DIR)
+    if not (processed / "practices.csv").is_file():
+        raise InputError(processed, "has no practices.csv; run 'python -m analysis extract ... --out "
+                                    f"{processed}' first, or give --processed the directory of its outputs")
+    res = evaluate(processed)
     prefix = "sentence_" if getattr(args, "level", "policy") == "sentence" else ""
     if prefix and args.by == "vendor":
         res["sentence_by_vendor"] = scores(res["sentence_judged"], "vendor")

@@ -50,7 +50,11 @@ _AGE = re.compile(
     re.IGNORECASE)
 _CHILD = re.compile(r"\b(?:child\w*|minor\w*|kids?|teen\w*|juvenile\w*|under\s*age|parent\w*|guardian\w*|age)\b",
                     re.IGNORECASE)
-_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# An e-mail address is found from its "@": the domain by a pattern anchored there, the local
+# part by scanning back (see find_emails). A single pattern starting at every word boundary
+# rescans the whole run of address characters from each one: quadratic on "a-a-a-...".
+_EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.[A-Za-z]{2,}\b")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 _NUM = (r"(?P<n>\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
         r"twenty|thirty|forty-?five|sixty|ninety)")
 _PERIOD = re.compile(_NUM + r"\s*(?:\(\d+\)\s*)?(?:-\s*)?(?P<q>calendar\s+|working\s+|business\s+)?(?P<u>days?|weeks?|months?|years?)\b",
@@ -62,8 +66,9 @@ _RESPONSE_CUE = re.compile(r"\b(?:respond\w*|reply|replies|answer\w*|response|pr
 _AGE_CONTEXT_EXCLUDE = re.compile(r"\bretain|\bretention|\bstor(?:e|ed|age)\b|\bkept\b", re.IGNORECASE)
 _STORAGE_CUE = re.compile(r"\b(?:stor\w+|host\w*|servers?|data\s*cent(?:er|re)s?|locat\w+|process\w*|kept|resid\w+|transfer\w*)\b",
                           re.IGNORECASE)
-_BLANK_CONTACT = re.compile(r"\b(?:contact|e-?mail|write\s+to|reach)\s+(?:us\s+)?(?:at|via|on|to)\s*"
-                            r"(?:[.:]?\s*$|(?=\s+(?-i:If|We|You|Please|For|The)\b)|\s*\.)", re.IGNORECASE)
+# possessive \s++ / \s*+: a run of spaces is never re-split (adjacent \s* before $ are quadratic)
+_BLANK_CONTACT = re.compile(r"\b(?:contact|e-?mail|write\s++to|reach)\s++(?:us\s++)?(?:at|via|on|to)"
+                            r"(?:\s*+(?:[.:]?\s*+$|\.)|(?=\s++(?-i:If|We|You|Please|For|The)\b))", re.IGNORECASE)
 _EMAIL_REFERENCE = re.compile(r"\b(?:contact|reach|write\s+to)\s+(?:\w+\s+){0,3}?(?:via|by|through|at|using)\s+(?:the\s+|our\s+)?"
                               r"e-?mail(?:\s+address)?\b", re.IGNORECASE)
 _WITHIN_BEFORE = re.compile(r"within\s+(?:\S+\s+){0,1}$", re.IGNORECASE)
@@ -93,11 +98,38 @@ class _Scanned(NamedTuple):
     period: Any
     country: Any
     email_reference: Any
-    email: Any
+    email: Any  # (the rows holding "@": see find_emails)
 
 
 _SCANNED = _Scanned(_DATE_CUE, _CHILD, _STORAGE_CUE, _RESPONSE_CUE, _RETENTION_CUE, _BLANK_CONTACT,
-                    _DATE, _AGE, _PERIOD, _COUNTRY, _EMAIL_REFERENCE, _EMAIL)
+                    _DATE, _AGE, _PERIOD, _COUNTRY, _EMAIL_REFERENCE, _EMAIL_DOMAIN)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def find_emails(s: str) -> list[str]:
+    """E-mail addresses in ``s``, left to right: the matches of
+    ``\\b[A-Za-z0-9._%+-]+@<domain>`` in linear time. From each "@" whose domain matches,
+    the local part runs back over address characters (not into the previous address) and
+    starts at the first word boundary of that run, as the leftmost regex match would."""
+    out: list[str] = []
+    last_end = 0
+    at = s.find("@")
+    while at >= 0:
+        m = _EMAIL_DOMAIN.match(s, at)
+        if m:
+            run = at
+            while run > last_end and s[run - 1] in _LOCAL_CHARS:
+                run -= 1
+            start = next((p for p in range(run, at)
+                          if _is_word(s[p]) != (p > 0 and _is_word(s[p - 1]))), -1)
+            if start >= 0:
+                out.append(s[start:m.end()])
+                last_end = m.end()
+        at = s.find("@", max(at + 1, last_end))
+    return out
 
 
 class Fact(NamedTuple):
@@ -169,7 +201,7 @@ def _trigger_table(orgs: tuple[Organisation, ...]) -> TriggerTable:
     """Required literals of every scanned pattern (:data:`_SCANNED`), then of each
     organisation's aliases, so a pattern only runs on the rows that can match it."""
     email: TriggerAlternatives = ((frozenset({"@"}),),)
-    return TriggerTable([email if rx is _EMAIL else required_alternatives(rx) for rx in _SCANNED]
+    return TriggerTable([email if rx is _EMAIL_DOMAIN else required_alternatives(rx) for rx in _SCANNED]
                         + [((org.triggers,),) for org in orgs])
 
 
@@ -211,8 +243,8 @@ def extract_facts(text: str, rows: list[Segment], orgs: tuple[Organisation, ...]
                 if 6 <= int(age) <= 21 and not _AGE_CONTEXT_EXCLUDE.search(s):
                     add("child_age", str(int(age)))
         if cand.email >> i & 1:
-            for m in _EMAIL.finditer(s):
-                add("contact_email", m.group(0).lower())
+            for address in find_emails(s):
+                add("contact_email", address.lower())
         if cand.storage_cue >> i & 1 and cand.country >> i & 1 and _STORAGE_CUE.search(s):
             seen = set()
             for m in _COUNTRY.finditer(s):

@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, os_problem
 from .htmltext import HTMLTooDeep, html_to_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
@@ -38,6 +38,8 @@ class Document:
 
 
 def _decode(path: Path, raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(path, "is UTF-32 encoded; save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(path, "is UTF-16 encoded; save it as UTF-8")
     if b"\x00" in raw[:65536]:
@@ -74,8 +76,8 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
         raise InputError(p, "cannot be read (a parent in its path is a file, not a directory)") from None
     except IsADirectoryError:
         raise InputError(p, "is a directory, not a file") from None
-    except OSError as err:
-        raise InputError(p, f"cannot be read ({err.strerror or err})") from None
+    except (OSError, RuntimeError) as err:  # a link loop, a name too long...
+        raise InputError(p, os_problem(err)) from None
     if len(raw) > max_bytes:  # grew after stat
         raise InputError(p, f"is too large (> limit {max_bytes / 1e6:.1f} MB)")
     return raw

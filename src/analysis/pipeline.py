@@ -6,14 +6,19 @@ dataframes; :func:`extract` does both for a list of paths.
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .budget import DEFAULT_BUDGET
+from .budget import time_budget as budget
 
 from .codebook import Codebook, load_codebook
 from .corpus import check_registered, resolve_inputs
 from .facts import extract_facts
-from .loader import Document, read_policy
+from .errors import InputError, TimeBudgetExceeded
+from .loader import MAX_BYTES, Document, read_policy
 from .match import lowered, match_rules
 from .prefilter import TriggerIndex
 from .metrics import compute_metrics
@@ -75,10 +80,32 @@ def to_frames(results: list[PolicyResult]) -> dict[str, pd.DataFrame]:
     return {name: frame(name, [row for r in results for row in r.table(name)]) for name in TABLES}
 
 
-def extract(paths: list[str | Path], book: Codebook | None = None) -> dict[str, pd.DataFrame]:
-    """Load and analyse policy files (vendor ids as the CLI assigns them); return the tables."""
+def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], book: Codebook | None = None, *,
+            max_bytes: int = MAX_BYTES, time_budget: float | None = DEFAULT_BUDGET) -> dict[str, pd.DataFrame]:
+    """Load and analyse policy files and directories (vendor ids as the CLI assigns them);
+    return the tables.
+
+    ``paths`` is one path (a ``str`` or a ``Path``) or a list of them. Bad input raises the
+    first problem as an :class:`~analysis.errors.InputError` (one line naming the file); a
+    file that takes longer than ``time_budget`` seconds (None: no limit) raises one too.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    elif not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a path or a list of paths, not {type(paths).__name__}")
+    paths = list(paths)
+    if not paths:
+        raise InputError("extract()", "no paths given")
+    if any(os.fspath(p) == "" for p in paths):
+        raise InputError("''", "an empty path names no file or directory")
     book = book or load_codebook()
-    docs = [read_policy(p, vendor) for vendor, p in resolve_inputs(paths)]
-    for doc in docs:
-        check_registered(doc)  # a registered raw policy must still match its sha256, as in the CLI
-    return to_frames(analyse_many(docs, book))
+    results = []
+    for vendor, path in resolve_inputs(paths):
+        try:
+            with budget(time_budget):
+                doc = read_policy(path, vendor, max_bytes=max_bytes)
+                check_registered(doc)  # a registered raw policy must still match its sha256, as in the CLI
+                results.extend(analyse_many([doc], book))
+        except TimeBudgetExceeded as err:
+            raise InputError(path, str(err)) from None
+    return to_frames(results)

@@ -25,6 +25,9 @@ STYLE_NAME = "policy_lens.mplstyle"
 OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 HEATMAP_CMAP = "cividis"
 SVG_HASHSALT = "policy-lens"
+#: Text properties for anything that may hold a vendor label or policy text: a "$" is a
+#: dollar sign, never the start of matplotlib math ("Acme $5 or $10", "$\\foo$").
+PLAIN = {"parse_math": False}
 
 
 def style_path() -> Path:
@@ -78,8 +81,8 @@ STATUS_LEGEND: dict[str, str] = {
 def _matrix_axes(ax: Axes, matrix: pd.DataFrame, label_width: int) -> None:
     """Tick labels on top and left, no spines, white grid lines between cells."""
     n_rows, n_cols = matrix.shape
-    ax.set_xticks(range(n_cols), [column_label(str(c)) for c in matrix.columns])
-    ax.set_yticks(range(n_rows), [short_label(str(i), label_width) for i in matrix.index])
+    ax.set_xticks(range(n_cols), [column_label(str(c)) for c in matrix.columns], **PLAIN)
+    ax.set_yticks(range(n_rows), [short_label(str(i), label_width) for i in matrix.index], **PLAIN)
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
     ax.tick_params(axis="y", length=0)
     for spine in ax.spines.values():
@@ -97,7 +100,7 @@ def _row_groups(ax: Axes, groups: Sequence[tuple[str, int]] | None, n_rows: int)
         if start:
             ax.axhline(start - 0.5, color="black", linewidth=1.2, zorder=4)
         ax.annotate(name, xy=(1.01, 1 - (start + n / 2) / n_rows), xycoords="axes fraction",
-                    ha="left", va="center", fontsize=10, fontweight="bold")
+                    ha="left", va="center", fontsize=10, fontweight="bold", **PLAIN)
         start += n
 
 
@@ -130,10 +133,10 @@ def heatmap(ax: Axes, matrix: pd.DataFrame, *, title: str = "", cbar_label: str 
     else:
         cbar.locator = mpl.ticker.MaxNLocator(integer=True)
     cbar.update_ticks()
-    cbar.set_label(cbar_label)
+    cbar.set_label(cbar_label, **PLAIN)
     cbar.outline.set_visible(False)
     if title:
-        ax.set_title(title, pad=12)
+        ax.set_title(title, pad=12, **PLAIN)
     return ax
 
 
@@ -171,7 +174,7 @@ def status_matrix(ax: Axes, status: pd.DataFrame, counts: pd.DataFrame, *, title
               ncol=-(-len(handles) // legend_rows), fontsize=9, handlelength=1.6,
               title=legend_title, title_fontsize=9)
     if title:
-        ax.set_title(title, pad=12)
+        ax.set_title(title, pad=12, **PLAIN)
     return ax
 
 
@@ -186,7 +189,7 @@ def barh(ax: Axes, values: pd.Series, *, title: str = "", xlabel: str = "", fmt:
     labels = [short_label(str(i), 30) for i in values.index]
     y = np.arange(len(values))
     ax.barh(y, values.to_numpy(dtype=float), color=colour, height=0.6)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, labels, **PLAIN)
     ax.invert_yaxis()
     top = float(values.max()) if len(values) else 1.0
     ax.set_xlim(*(xlim or (0, max(top, 1.0) * 1.15)))
@@ -200,11 +203,11 @@ def barh(ax: Axes, values: pd.Series, *, title: str = "", xlabel: str = "", fmt:
         x, text = reference
         ax.axvline(x, color="0.3", linestyle="--", linewidth=1)
         ax.text(x, 1.0, f" {text}", transform=ax.get_xaxis_transform(), ha="left", va="bottom", fontsize=9,
-                color="0.3")
-    ax.set_xlabel(xlabel)
+                color="0.3", **PLAIN)
+    ax.set_xlabel(xlabel, **PLAIN)
     ax.tick_params(axis="y", length=0)
     if title:
-        ax.set_title(title, pad=22 if reference is not None else 10)
+        ax.set_title(title, pad=22 if reference is not None else 10, **PLAIN)
     return ax
 
 
@@ -216,13 +219,15 @@ def grouped_barh(ax: Axes, frame: pd.DataFrame, *, title: str = "", xlabel: str 
     for k, col in enumerate(frame.columns):
         ax.barh(y + (k - (n_cols - 1) / 2) * height, frame[col].to_numpy(dtype=float), height=height,
                 color=OKABE_ITO[k % len(OKABE_ITO)], label=str(col))
-    ax.set_yticks(y, [short_label(str(i), 30) for i in frame.index])
+    ax.set_yticks(y, [short_label(str(i), 30) for i in frame.index], **PLAIN)
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel, **PLAIN)
     ax.tick_params(axis="y", length=0)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(n_cols, 4))
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(n_cols, 4))
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     if title:
-        ax.set_title(title, pad=10)
+        ax.set_title(title, pad=10, **PLAIN)
     return ax
 
 

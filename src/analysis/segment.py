@@ -25,7 +25,8 @@ KIND_SENTENCE = "sentence"
 
 _LINE = re.compile(r"[^\n]*\n?")
 _BULLET = re.compile(r"[•⚫■●◦▪▫○·‣⁃◆◇►▶✓✔\-\*–—]\s+")
-_DOTTED = re.compile(r"(\d{1,2}(?:\.\d{1,2})+)\.?\s+|(\d{1,2})[.)](?!\d)\s*")
+# at most 8 levels of dotted numbering ("4.1.2.3.4.5.6.7"): deeper is not a section number
+_DOTTED = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,7})\.?\s+|(\d{1,2})[.)](?!\d)\s*")
 _PAREN = re.compile(r"\((?:[ivxlc]{1,5}|[a-zA-Z]|\d{1,2})\)\s*|(?:[a-z]|[ivx]{1,4})[.)]\s+")
 _LETTER = re.compile(r"(?:[A-Z]|[IVX]{1,4})[.)]\s+")
 # A sentence ends after . ! ? (then an optional closing quote or bracket, whitespace, and a
@@ -189,6 +190,31 @@ def _list_item_of(lists: list[_OpenList], style: str, number: int | None, title:
     return None
 
 
+_HEADING_MAX_CHARS = 120  # a heading in a section path is cut to this many characters ...
+_SECTION_MAX_CHARS = 300  # ... and a path to this many, keeping its innermost headings
+
+
+def _clip(s: str, limit: int) -> str:
+    return s if len(s) <= limit else s[:limit - 1] + "…"
+
+
+def _section(stack: list[tuple[int, str]]) -> str:
+    """The " > "-joined heading path, bounded: every sentence row repeats it, so output size
+    stays linear in the input however deeply headings nest. Outer headings are dropped
+    first ("… > " marks the cut)."""
+    path = " > ".join(h for _, h in stack)
+    if len(path) <= _SECTION_MAX_CHARS:
+        return path
+    kept: list[str] = []
+    size = len("… > ") - len(" > ")
+    for _, h in reversed(stack):
+        size += len(h) + len(" > ")
+        if size > _SECTION_MAX_CHARS and kept:
+            break
+        kept.append(h)
+    return _clip(" > ".join(["…", *reversed(kept)]), _SECTION_MAX_CHARS)
+
+
 def segment(text: str) -> list[Segment]:
     """Segment a policy into heading, list-item and sentence rows in document order.
 
@@ -263,8 +289,8 @@ def _segment(text: str, top: frozenset[str]) -> list[Segment]:
                 numbered_depth = depth
             while stack and stack[-1][0] >= depth:
                 stack.pop()
-            stack.append((depth, " ".join(text[s:e].split())))
-            section = " > ".join(h for _, h in stack)  # the heading path, until the next heading
+            stack.append((depth, _clip(" ".join(text[s:e].split()), _HEADING_MAX_CHARS)))
+            section = _section(stack)  # the heading path, until the next heading
             rows.append(Segment(len(rows), KIND_HEADING, s, e, section, -1))
             lists.clear()
             continue
