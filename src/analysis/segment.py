@@ -222,18 +222,32 @@ def segment(text: str) -> list[Segment]:
     names its top-level sections there: an unnumbered heading listed in it is not nested
     under the numbered heading before it (segmented twice only when that happens)."""
     rows = _segment(text, frozenset())
-    listed = {title_key(text[r.start:r.end]) for r in rows if r.kind == KIND_LIST_ITEM and r.end - r.start <= 160}
-    top = frozenset(key for r in rows if r.kind == KIND_HEADING and " > " in r.section
-                    and (key := title_key(text[r.start:r.end])) in listed and not _marker(text, r.start, r.end)[0])
+    nested = [r for r in rows if r.kind == KIND_HEADING and " > " in r.section and r.end - r.start <= _TOC_ENTRY_CHARS
+              and not _marker(text, r.start, r.end)[0]]
+    if not nested:
+        return rows
+    near = bytearray(_TOC_ENTRY_CHARS + 1)  # entry lengths that could repeat a nested heading's title
+    for r in nested:
+        n = r.end - r.start
+        near[max(0, n - _TOC_SLACK):n + _TOC_SLACK + 1] = b"\x01" * len(near[max(0, n - _TOC_SLACK):n + _TOC_SLACK + 1])
+    keys = {title_key(text[r.start:r.end]) for r in nested}
+    top = frozenset(keys & {title_key(text[r.start:r.end]) for r in rows if r.kind == KIND_LIST_ITEM
+                            and r.end - r.start <= _TOC_ENTRY_CHARS and near[r.end - r.start]})
     return _segment(text, top) if top else rows
 
 
-_KEY_STRIP = re.compile(r"^[\W\d_]*(?:[ivxlc]{1,5}[.)]\s*|[a-z][.)]\s+)?|[\W_]+$", re.IGNORECASE)
+_KEY_LEAD = re.compile(r"[\W\d_]*(?:[ivxlc]{1,5}[.)]\s*|[a-z][.)]\s+)?")
+_TOC_ENTRY_CHARS = 160
+_TOC_SLACK = 12  # characters of numbering and punctuation an entry and its heading may differ by
 
 
 def title_key(title: str) -> str:
     """A heading or table-of-contents entry, compared without numbering, case, quotes or spacing."""
-    return " ".join(_KEY_STRIP.sub("", title.replace("’", "'")).lower().split())
+    low = title.replace("’", "'").lower()
+    end = len(low)
+    while end and not low[end - 1].isalnum():
+        end -= 1
+    return " ".join(low[_KEY_LEAD.match(low, 0, end).end():end].split())
 
 
 def table_of_contents(text: str, rows: list[Segment]) -> int:
@@ -244,7 +258,8 @@ def table_of_contents(text: str, rows: list[Segment]) -> int:
     for r in reversed(rows):
         if r.kind == KIND_HEADING:
             later.add(title_key(text[r.start:r.end]))
-        elif r.kind == KIND_LIST_ITEM and r.end - r.start <= 160 and title_key(text[r.start:r.end]) in later:
+        elif r.kind == KIND_LIST_ITEM and r.end - r.start <= _TOC_ENTRY_CHARS and later \
+                and title_key(text[r.start:r.end]) in later:
             mask |= 1 << r.sentence_id
     return mask
 
