@@ -114,6 +114,12 @@ def test_time_per_kb_offsets_and_load_back(corpus: tuple[Path, list[Path]], tmp_
         elapsed = time.process_time() - t
         kb = path.stat().st_size / 1024
         if path.suffix == ".txt" and elapsed > 0.05 + 0.05 * kb:  # 50 ms per KB: every pattern on every row
+            # one-time costs (a pattern compiled on first use, a garbage-collection pass) can land on any
+            # small document: time it again warm; an input that is slow by itself stays slow
+            t = time.process_time()
+            run_jobs([(path.stem, str(path))], budget=20)
+            elapsed = min(elapsed, time.process_time() - t)
+        if path.suffix == ".txt" and elapsed > 0.05 + 0.05 * kb:
             slow.append((path.name, round(kb, 1), round(elapsed, 3)))
         if error is not None:
             assert "\n" not in error and error.startswith(str(path)), error
