@@ -232,3 +232,17 @@ def test_statements_the_vetoes_leave_alone(sentence: str, code: str) -> None:
 def test_third_parties_are_not_service_providers() -> None:
     found = codes_for("We may disclose your personal information to third parties.")
     assert "recipient.third_parties" in found and "recipient.service_providers" not in found
+
+
+def test_a_lead_in_right_carries_to_clause_items_not_to_titled_items() -> None:
+    text = policy_text("You may ask us to delete your personal data in the following cases:\n"
+                       "• our processing of your data breaks the law;\n"
+                       "• you no longer use our services.\n")
+    doc = Document(path="t.txt", vendor="t", text=text, sha256="x", fmt="txt")
+    rows = {text[r[5]:r[6]] for r in analysis.analyse(doc).practices if r[2] == "right.erasure"}
+    assert "you no longer use our services." in rows and "our processing of your data breaks the law;" in rows
+    text = policy_text("You may restrict the processing of your personal data in these ways:\n"
+                       "• Withdrawal of consent\n• Deletion of your account\n")
+    doc = Document(path="t.txt", vendor="t", text=text, sha256="x", fmt="txt")
+    rows = {text[r[5]:r[6]] for r in analysis.analyse(doc).practices if r[2] == "right.restriction"}
+    assert "Withdrawal of consent" not in rows

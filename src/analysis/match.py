@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from .codebook import Codebook, CodeRule, Context, lower_variant
 from .prefilter import TriggerIndex, rows_of
-from .segment import KIND_HEADING, Segment, table_of_contents
+from .segment import KIND_HEADING, Segment, is_title, table_of_contents
 
 # a sentence that opens by pointing back at the one before it, in the same paragraph
 _CONTINUES = re.compile(r"(?:these|this|they|such|those|it|in\s+addition|additionally|also|for\s+(?:example|instance)"
@@ -343,14 +343,15 @@ def match_rules(text: str, rows: list[Segment], book: Codebook, low: str | None 
                 out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end) for c in rule.implies)
             else:  # a denial implies nothing: "no period is given" is not a retention statement
                 out.append(Finding(rule.dimension, rule.code, row.sentence_id, row.start, row.end, DENIES))
-    return _one_per_sentence(out + _list_items_continue(out, rows, book))
+    return _one_per_sentence(out + _list_items_continue(out, rows, book, text))
 
 
-def _list_items_continue(findings: list[Finding], rows: list[Segment], book: Codebook) -> list[Finding]:
+def _list_items_continue(findings: list[Finding], rows: list[Segment], book: Codebook, text: str) -> list[Finding]:
     """A lead-in that states a right ("you may ask us to delete your data in the following
     cases:") carries it to each of its list items, which only complete it ("where our processing
     is unlawful;"). A lead-in that names no right ("you have the following rights:") carries
-    nothing, so each item of a list of rights supports only its own right."""
+    nothing, and an item that reads like a title ("Withdrawal of consent") names a topic of its
+    own, so each item of a list of rights supports only its own right."""
     carried: dict[int, list[str]] = {}
     for f in findings:
         if f.dimension == "right" and f.polarity == STATES:
@@ -359,7 +360,8 @@ def _list_items_continue(findings: list[Finding], rows: list[Segment], book: Cod
         return []
     out = []
     for row in rows:
-        if row.lead_in >= 0 and row.lead_in in carried and row.kind != KIND_HEADING:
+        if (row.lead_in >= 0 and row.lead_in in carried and row.kind != KIND_HEADING
+                and not is_title(text[row.start:row.end])):  # "Withdrawal of consent" names a right of its own
             out.extend(Finding(book.dimensions[c], c, row.sentence_id, row.start, row.end)
                        for c in carried[row.lead_in])
     return out

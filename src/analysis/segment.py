@@ -60,7 +60,7 @@ class Segment(NamedTuple):
     lead_in: int
 
 
-def _is_title(body: str) -> bool:
+def is_title(body: str) -> bool:
     """A line that reads like a heading: short, no closing sentence punctuation."""
     if not body or len(body) > _TITLE_MAX_CHARS or len(body.split()) > _TITLE_MAX_WORDS:
         return False
@@ -280,7 +280,7 @@ def _segment(text: str, top: frozenset[str]) -> list[Segment]:
             continue
         kind_marker, depth, body = _marker(text, s, e)
         body_text = text[body:e]
-        title = _is_title(body_text)
+        title = is_title(body_text)
         style, number = _style(text, s, kind_marker, body)
         lead_in = _list_item_of(lists, style, number, title) if lists else None
         if lead_in == -1 and title and kind_marker in ("number", "sub"):
@@ -295,7 +295,7 @@ def _segment(text: str, top: frozenset[str]) -> list[Segment]:
             # unnumbered heading: title-like and followed by longer body text or a marker
             if title and lead_in is None and nxt is not None:
                 nk, _, nb = _marker(text, *nxt)
-                is_heading = bool(nk) or not _is_title(text[nb:nxt[1]])
+                is_heading = bool(nk) or not is_title(text[nb:nxt[1]])
                 depth = numbered_depth + 1 if numbered_depth else 1
                 if is_heading and top and title_key(body_text) in top:
                     depth, numbered_depth = 1, 1  # its (ii), (iii) sub-headings nest under it
