@@ -246,3 +246,13 @@ def test_a_lead_in_right_carries_to_clause_items_not_to_titled_items() -> None:
     doc = Document(path="t.txt", vendor="t", text=text, sha256="x", fmt="txt")
     rows = {text[r[5]:r[6]] for r in analysis.analyse(doc).practices if r[2] == "right.restriction"}
     assert "Withdrawal of consent" not in rows
+
+
+def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() -> None:
+    text = policy_text("When you use the reset function\n"
+                       "To allow you to protect your device by adding a password.\n")
+    doc = Document(path="t.txt", vendor="t", text=text, sha256="x", fmt="txt")
+    assert "account.credentials" not in {r[2] for r in analysis.analyse(doc).practices}
+    text = policy_text("When you use the reset function\nYour device password and e-mail address.\n")
+    doc = Document(path="t.txt", vendor="t", text=text, sha256="x", fmt="txt")
+    assert "account.credentials" in {r[2] for r in analysis.analyse(doc).practices}

@@ -28,6 +28,8 @@ from .codebook import Codebook, CodeRule, Context, lower_variant
 from .prefilter import TriggerIndex, rows_of
 from .segment import KIND_HEADING, Segment, is_title, table_of_contents
 
+# a purpose clause that opens a sentence or list item ("To assist you with resetting your password")
+_PURPOSE = re.compile(r"\W{0,3}(?:in\s+order\s+)?to\s+(?!the\s+extent)[a-z]+", re.IGNORECASE)
 # a sentence that opens by pointing back at the one before it, in the same paragraph
 _CONTINUES = re.compile(r"(?:these|this|they|such|those|it|in\s+addition|additionally|also|for\s+(?:example|instance)"
                         r"|e\.g\.|specifically|namely|including)\b", re.IGNORECASE)
@@ -259,6 +261,8 @@ def _accept(rule: CodeRule, memo: _Memo, i: int, hit: tuple[int, int]) -> str | 
         state = memo.state(ctx, i, cs, ce)
     if state is None:
         state = memo.state(ctx, i, row.start, row.end)
+    if state is None and rule.dimension == "data_type" and _PURPOSE.match(memo.text, row.start):
+        return None  # "To reset your password": a purpose under a lead-in, no statement that data is collected
     if state is None and row.lead_in >= 0:
         lead = rows[row.lead_in]
         state = memo.state(ctx, row.lead_in, lead.start, lead.end)
