@@ -77,38 +77,41 @@ _DENIAL_GAP = re.compile(
     r"sell|sold|rent|rented|trade|traded|lease|leased|share|shared|disclose|disclosed|\w+ly)\b)*")
 
 
+def _last_negator(text: str, start: int, pos: int, width: int,
+                  is_lower: bool) -> tuple[str, int] | None:
+    """The text between the last negator within ``width`` characters before ``pos`` (inside
+    ``text[start:pos]``) and ``pos``, with the negator's offset; None if there is none, or if
+    it is part of a condition such as "if you do not provide ..."."""
+    window = text[max(start, pos - width):pos]
+    last = None
+    for last in _for(_NEGATOR, is_lower).finditer(window):
+        pass
+    if last is None:
+        return None
+    negator_at = pos - len(window) + last.start()
+    if _for(_CONDITIONAL, is_lower).search(text[max(start, negator_at - 40):negator_at]):
+        return None
+    return window[last.end():], negator_at
+
+
 def negated_before(text: str, start: int, pos: int, max_words: int, is_lower: bool = False) -> bool:
     """True if a negator stands at most ``max_words`` words before ``pos`` (within
     ``text[start:pos]``, no clause boundary in between) and is not part of a condition
     such as "if you do not provide ...". ``is_lower``: ``text`` is the lower-cased text, so
     the faster case-sensitive variants of the patterns apply (see ``lower_variant``)."""
-    negator, boundary, conditional = (_for(p, is_lower) for p in (_NEGATOR, _BOUNDARY, _CONDITIONAL))
-    window = text[max(start, pos - 12 * (max_words + 2)):pos]
-    last = None
-    for last in negator.finditer(window):
-        pass
-    if last is None:
+    found = _last_negator(text, start, pos, 12 * (max_words + 2), is_lower)
+    if found is None:
         return False
-    tail = window[last.end():]
-    if len(tail.split()) > max_words or boundary.search(tail):
-        return False
-    negator_at = pos - len(window) + last.start()
-    return not conditional.search(text[max(start, negator_at - 40):negator_at])
+    tail = found[0]
+    return len(tail.split()) <= max_words and not _for(_BOUNDARY, is_lower).search(tail)
 
 
 def strictly_negated(text: str, start: int, pos: int, is_lower: bool = False) -> bool:
     """True if a negator stands right before ``pos`` in ``text[start:pos]``, with only
     auxiliaries, adverbs and coordinated sharing verbs in between (see ``_DENIAL_GAP``), and
     is not part of a condition ("if you do not provide ...")."""
-    negator, conditional = _for(_NEGATOR, is_lower), _for(_CONDITIONAL, is_lower)
-    window = text[max(start, pos - 80):pos]
-    last = None
-    for last in negator.finditer(window):
-        pass
-    if last is None or not _DENIAL_GAP.fullmatch(window, last.end()):
-        return False
-    negator_at = pos - len(window) + last.start()
-    return not conditional.search(text[max(start, negator_at - 40):negator_at])
+    found = _last_negator(text, start, pos, 80, is_lower)
+    return found is not None and _DENIAL_GAP.fullmatch(found[0]) is not None
 
 
 def denied_context(ctx: Context, text: str, start: int, end: int, low: str | None = None) -> bool:
