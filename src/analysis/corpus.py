@@ -57,6 +57,13 @@ def read_manifest(path: str = str(MANIFEST_PATH)) -> tuple[Registered, ...]:
         raise ManifestError(path, f"malformed row ({err})") from None
 
 
+@lru_cache(maxsize=32)
+def raw_text(vendor: str, raw_dir: str | Path = RAW_POLICIES_DIR) -> str:
+    """The registered raw policy ``data/raw/policies/<vendor>.txt`` as the loader reads it
+    (UTF-8, BOM removed), so offsets of the outputs and labels index it; read once."""
+    return (Path(raw_dir) / f"{vendor}.txt").read_text(encoding="utf-8-sig")
+
+
 def vendor_labels() -> dict[str, str]:
     """Display label of every registered vendor, in manifest order."""
     return {r.vendor: r.label for r in read_manifest()}

@@ -85,10 +85,12 @@ def baseline_hits(text: str, patterns: dict[str, re.Pattern[str]]) -> list[tuple
 
 def baseline_predictions(vendors: list[str], raw_dir: str | Path = RAW_POLICIES_DIR) -> set[tuple[str, str]]:
     """(vendor, code) pairs predicted by plain keyword matching of the taxonomy labels."""
+    from .corpus import raw_text
+
     patterns = baseline_patterns()
     out = set()
     for v in vendors:
-        text = (Path(raw_dir) / f"{v}.txt").read_text(encoding="utf-8-sig")
+        text = raw_text(v, raw_dir)
         out |= {(v, code) for code, pat in patterns.items() if pat.search(text)}
     return out
 
@@ -228,15 +230,11 @@ def evaluate(processed: str | Path = PROCESSED_DIR, annotations: str | Path = AN
 
 def sentence_errors(judged: pd.DataFrame) -> pd.DataFrame:
     """Sentence-level false positives and negatives with the sentence text."""
-    from .paths import RAW_POLICIES_DIR as raw
+    from .corpus import raw_text
 
-    texts: dict[str, str] = {}
     err = judged[judged["outcome"].isin(["FP", "FN"])]
-    rows = []
-    for o, v, c, a, b in zip(err["outcome"], err["vendor"], err["code"], err["start"], err["end"]):
-        if v not in texts:
-            texts[v] = (Path(raw) / f"{v}.txt").read_text(encoding="utf-8-sig")
-        rows.append((o, v, c, a, texts[v][a:b]))
+    rows = [(o, v, c, a, raw_text(v)[a:b])
+            for o, v, c, a, b in zip(err["outcome"], err["vendor"], err["code"], err["start"], err["end"])]
     return pd.DataFrame(rows, columns=["outcome", "vendor", "code", "start", "sentence"])
 
 

@@ -59,6 +59,7 @@ def read_coders(coders_dir: Path = CODERS_DIR) -> tuple[dict[Key, dict[str, str]
 def build_gold(coders_dir: Path = CODERS_DIR, raw_dir: Path = RAW_POLICIES_DIR) -> list[dict[str, object]]:
     """Gold rows (see the module docstring), sorted by vendor, start, code."""
     from .codebook import load_codebook
+    from .corpus import raw_text
 
     dims = load_codebook().dimensions
     a, b = read_coders(coders_dir)
@@ -69,7 +70,6 @@ def build_gold(coders_dir: Path = CODERS_DIR, raw_dir: Path = RAW_POLICIES_DIR) 
         for r in csv.DictReader(f):
             start, end = by_unit_id[(r["vendor"], int(r["sentence_id"]))]
             decided[(r["vendor"], start, end, r["code"])] = r
-    texts: dict[str, str] = {}
     out = []
     for key in sorted(set(a) | set(b), key=lambda k: (k[0], k[1], k[3])):
         vendor, start, end, code = key
@@ -84,11 +84,9 @@ def build_gold(coders_dir: Path = CODERS_DIR, raw_dir: Path = RAW_POLICIES_DIR) 
             polarity, certainty, source = d["decision"], d["certainty"], "adjudicated"
             if polarity == "none" and certainty == "clear":
                 continue
-        if vendor not in texts:
-            texts[vendor] = (raw_dir / f"{vendor}.txt").read_text(encoding="utf-8-sig")
         out.append({"vendor": vendor, "dimension": dims[code], "code": code, "polarity": polarity,
                     "certainty": certainty, "source": source, "start": start, "end": end,
-                    "evidence": texts[vendor][start:end]})
+                    "evidence": raw_text(vendor, raw_dir)[start:end]})
     return out
 
 
