@@ -16,7 +16,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: readme install extract market notebooks html report test test-unit test-notebooks test-browser lab bench profile clean \
+.PHONY: readme install verifier extract market notebooks html report test test-unit test-notebooks test-browser lab bench profile clean \
 	benchmark-external
 
 $(STAMP): requirements.lock pyproject.toml
@@ -29,12 +29,17 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-extract: install
+# The data-type verifier (data/models/verifier.json), retrained from data/annotations/market_sentences
+# and the current rules (deterministic: unchanged rules and labels give the same file)
+verifier: install
+	$(BIN)/python -m analysis train-verifier
+
+extract: install verifier
 	$(BIN)/python -m analysis manifest
 	$(BIN)/python -m analysis extract data/raw/policies --out data/processed --quiet
 
 # The market corpus (data/raw/market, 233 scraped pages) -> data/processed/market/*.parquet
-market: install
+market: install verifier
 	$(BIN)/python -m analysis market -j 2
 
 notebooks: extract market

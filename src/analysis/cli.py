@@ -229,6 +229,13 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     return benchmark_cli(args)
 
 
+def cmd_train_verifier(args: argparse.Namespace) -> int:
+    """``python -m analysis train-verifier``: retrain data/models/verifier.json."""
+    from .verifier_train import train_cli
+
+    return train_cli(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
@@ -283,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     mk.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
     mk.add_argument("--import-from", help="first copy the pages and vendors.csv of this folder into --raw")
     mk.set_defaults(func=cmd_market)
+    tv = sub.add_parser("train-verifier", help="retrain the data-type verifier from the market sentence labels")
+    tv.add_argument("--out", help="model file (default data/models/verifier.json)")
+    tv.set_defaults(func=cmd_train_verifier)
     return parser
 
 

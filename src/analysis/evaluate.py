@@ -264,6 +264,48 @@ def sentence_level(processed: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     }
 
 
+def rules_alone_by_dimension() -> pd.DataFrame:
+    """Sentence-level scores of the rules without the learned verifier on the five
+    policies (re-extracted from ``data/raw/policies``), as ``sentence_by_dimension``."""
+    from .codebook import load_codebook, load_taxonomy
+    from .corpus import raw_text, vendor_labels
+    from .loader import Document
+    from .pipeline import analyse_many, to_frames
+    from .sentence_gold import load_gold
+
+    gold = load_gold()
+    vendors = [v for v in vendor_labels() if v in set(gold["vendor"])]
+    docs = [Document(path=v, vendor=v, text=raw_text(v), sha256="", fmt="txt") for v in vendors]
+    practices = to_frames(analyse_many(docs, load_codebook(), verifier=None))["practices"]
+    tax = load_taxonomy()
+    practices = practices[practices["code"].isin({c for d in DIMENSIONS for c in tax[d]})]
+    return scores(judge_sentences(gold, practices), "dimension")
+
+
+def verifier_comparison() -> pd.DataFrame:
+    """Data-type precision/recall/F1 with the rules alone and with the learned verifier
+    (:mod:`analysis.verifier`): cross-validated on the market labels it is trained on (from
+    the model's notes), and on the five policies' sentence gold (never trained on).
+    Columns: ``labels``, ``system`` (``rules`` / ``rules + verifier``), ``precision``,
+    ``recall``, ``f1``; empty when there is no model."""
+    from .verifier import load_verifier
+
+    model = load_verifier()
+    cols = ["labels", "system", "precision", "recall", "f1"]
+    if model is None:
+        return pd.DataFrame(columns=cols)
+    cv = {r["threshold"]: r for r in model.notes["cv"]}
+    rules = rules_alone_by_dimension().set_index("dimension").loc["data_type"]
+    verified = sentence_level()["sentence_by_dimension"].set_index("dimension").loc["data_type"]
+    market = "28 market policies (7-fold cross-validation by policy)"
+    five = "five policies (sentence gold)"
+    rows = [(market, "rules", *(cv[0.0][k] for k in ("precision", "recall", "f1"))),
+            (market, "rules + verifier", *(cv[model.threshold][k] for k in ("precision", "recall", "f1"))),
+            (five, "rules", *(float(rules[k]) for k in ("precision", "recall", "f1"))),
+            (five, "rules + verifier", *(float(verified[k]) for k in ("precision", "recall", "f1")))]
+    return pd.DataFrame(rows, columns=cols)
+
+
 def evaluate_cli(args: argparse.Namespace) -> int:
     """``python -m analysis evaluate``: print the score table (and errors with --errors)."""
     from .errors import InputError

@@ -129,6 +129,21 @@ class TableWriter:
             self._stage = None
 
 
+def write_file_atomic(path: Path, data: bytes | str) -> None:
+    """Write one file through a temporary file in its directory and one rename (mode 0644),
+    so a reader sees the old file or the new one, never a half-written one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 @contextmanager
 def _publishing(directory: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``directory`` and keep SIGINT/SIGTERM pending meanwhile."""

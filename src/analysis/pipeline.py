@@ -23,6 +23,7 @@ from .match import lowered, match_rules
 from .prefilter import TriggerIndex
 from .metrics import compute_metrics
 from .segment import segment
+from .verifier import Verifier, load_verifier, verify
 
 if TYPE_CHECKING:  # pandas is imported lazily: worker processes only produce row tuples
     import pandas as pd
@@ -48,15 +49,22 @@ def analyse(doc: Document, book: Codebook | None = None) -> PolicyResult:
     return analyse_many([doc], book)[0]
 
 
-def analyse_many(docs: list[Document], book: Codebook | None = None) -> list[PolicyResult]:
+def analyse_many(docs: list[Document], book: Codebook | None = None,
+                 verifier: Verifier | None | str = "default") -> list[PolicyResult]:
     """:func:`analyse` of several documents, run stage by stage: all are segmented, then
     indexed, then matched... so each stage's code and patterns stay warm in the CPU caches
-    (about 10% faster than one document at a time; the results are the same)."""
+    (about 10% faster than one document at a time; the results are the same).
+
+    ``verifier``: the model that checks the rules' data-type findings
+    (:mod:`analysis.verifier`); ``"default"`` loads ``data/models/verifier.json``, None
+    keeps every finding of the rules."""
     book = book or load_codebook()
+    model = load_verifier() if verifier == "default" else verifier
     texts = [doc.text for doc in docs]
     rows = [segment(text) for text in texts]
     indexes = [TriggerIndex(lowered(text), r) for text, r in zip(texts, rows)]
-    findings = [sorted(match_rules(text, r, book, index=index), key=lambda f: (f.dimension, f.code, f.start))
+    findings = [sorted(verify(text, r, match_rules(text, r, book, index=index), model),
+                       key=lambda f: (f.dimension, f.code, f.start))
                 for text, r, index in zip(texts, rows, indexes)]
     facts = [sorted(extract_facts(text, r, index=index), key=lambda f: (f.field, f.start, f.value))
              for text, r, index in zip(texts, rows, indexes)]

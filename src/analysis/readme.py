@@ -11,6 +11,8 @@ Blocks:
   and dimension;
 - ``accuracy``: policy-level and sentence-level scores on the five policies (with the keyword
   baselines), the coders' agreement, and the blind held-out sentences;
+- ``verifier``: data-type precision and recall with the rules alone and with the learned
+  verifier (cross-validated on its market training labels; on the five policies' gold);
 - ``market``: where the five stand among the market policies and the market pages' counts
   (``07_market``);
 
@@ -105,6 +107,30 @@ def accuracy_block() -> str:
     return _table(header, rows) + note
 
 
+def verifier_block() -> str:
+    """Data types with the rules alone and with the learned verifier: cross-validated on the
+    market labels it is trained on, and on the five policies' sentence gold (never trained on)."""
+    from . import evaluate as E
+    from .verifier import load_verifier
+
+    model = load_verifier()
+    if model is None:
+        return "No verifier model in `data/models/verifier.json`: the rules' findings are kept as they are.\n"
+    cmp = E.verifier_comparison()
+    header = ["data types", "precision, rules", "recall, rules", "F1, rules", "precision, verified",
+              "recall, verified", "F1, verified"]
+    rows = []
+    for labels, g in cmp.groupby("labels", sort=False):
+        r, v = g.set_index("system").loc["rules"], g.set_index("system").loc["rules + verifier"]
+        rows.append([labels, *(_fmt(r[k]) for k in ("precision", "recall", "f1")),
+                     *(_fmt(v[k]) for k in ("precision", "recall", "f1"))])
+    note = (f"\nTrained on {model.notes['examples']} findings of the rules ({model.notes['positive']} supported by a "
+            f"coder's clear label; another {model.notes['left_out_ambiguous']}, with only ambiguous labels, left out); "
+            f"a finding below probability {model.threshold:g} is dropped (the threshold that maximises the "
+            f"cross-validated F2).\n")
+    return _table(header, rows) + note
+
+
 def market_block() -> str:
     """The market findings of ``07_market`` (seed standing, topics) and the market pages' counts."""
     import textwrap
@@ -122,6 +148,7 @@ def market_block() -> str:
 
 
 BLOCKS: dict[str, Callable[[], str]] = {"headlines": headlines_block, "findings": findings_block,
+                                        "verifier": verifier_block,
                                         "accuracy": accuracy_block, "market": market_block}
 
 

@@ -116,20 +116,26 @@ def agreement(coders_dir: Path = CODERS_DIR, units: dict[str, int] | None = None
 
     ``units``: number of units per vendor (default: counted from the segmenter's output in
     ``data/processed/sentences.csv``)."""
-    import pandas as pd
+    from .codebook import load_codebook
 
-    from .codebook import DIMENSIONS, load_codebook
-
-    dims = load_codebook().dimensions
     if units is None:
         from . import load_processed
 
         units = load_processed()["sentences"].groupby("vendor").size().to_dict()
-    n_units = sum(units.values())
     a, b = read_coders(coders_dir)
+    return kappa_table(a, b, sum(units.values()), load_codebook().dimensions)
+
+
+def kappa_table(a: dict[Key, object], b: dict[Key, object], n_units: int, dims: dict[str, str]) -> pd.DataFrame:
+    """Cohen's kappa and F1 of two coders' label sets per dimension (and ``all``), over the
+    grid of ``n_units`` units × the dimension's codes (a cell is 1 if the coder gave it)."""
+    import pandas as pd
+
+    from .codebook import DIMENSIONS
+
     rows = []
     for dim in [*DIMENSIONS, "all"]:
-        keep = (lambda k: True) if dim == "all" else (lambda k, d=dim: dims[k[3]] == d)
+        keep = (lambda k: True) if dim == "all" else (lambda k, d=dim: dims.get(k[3]) == d)
         sa, sb = {k for k in a if keep(k)}, {k for k in b if keep(k)}
         n = n_units * sum(1 for c in dims if dim == "all" or dims[c] == dim)
         both = len(sa & sb)

@@ -5,10 +5,8 @@ import argparse
 import csv
 import io
 import json
-import os
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 from ..errors import InputError
@@ -100,15 +98,9 @@ def render(result: dict) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from ..outputs import write_file_atomic
+
+    write_file_atomic(path, text)
 
 
 def to_json(result: dict) -> str:
