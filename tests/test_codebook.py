@@ -256,3 +256,51 @@ def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() ->
     text = policy_text("When you use the reset function\nYour device password and e-mail address.\n")
     doc = Document(path="t.txt", vendor="t", text=text, sha256="x", fmt="txt")
     assert "account.credentials" in {r[2] for r in analysis.analyse(doc).practices}
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    # rights in words the earlier patterns missed
+    ("If you have given us your personal information and want us to delete it, please contact us.", "right.erasure"),
+    ("Users have the right to bring a claim before their competent data protection authority.", "right.complaint"),
+    ("Each user has the right to request information on the processing of their personal data.", "right.access"),
+    ("If you discover that information held about you is incorrect, you may contact us to have the information "
+     "corrected.", "right.rectification"),
+    ("You have the right to take your data with you to another service.", "right.portability"),
+    ("You may ask us to restrict or delete personal information we hold about you.", "right.restriction"),
+    ("The user can change his mind at any time by changing the consent.", "right.withdraw_consent"),
+    # consent named as the ground of a processing act
+    ("We may disclose your personal information for any other purpose with your consent.", "practice.legal_basis"),
+    ("By using the app, you are consenting to the processing of your information.", "practice.legal_basis"),
+    # how changes of the policy reach the reader
+    ("The revised policy will be posted on this website.", "practice.change_notification"),
+    ("Please check this privacy policy periodically for changes.", "practice.change_notification"),
+    # security beyond encryption (the codebook's practice.security_measures)
+    ("We have implemented technical and organisational measures to protect your personal data against "
+     "unauthorised access.", "practice.security_measures"),
+    ("No method of transmission over the Internet is 100% secure, and we cannot guarantee the security of your "
+     "data.", "practice.security_measures"),
+])
+def test_general_phrasings_are_found(sentence: str, code: str) -> None:
+    assert code in codes_for(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    ("Where our use of the data is unlawful but you do not want us to erase it, you may ask us to restrict it.",
+     "right.erasure"),
+    ("You may not have access to certain features of the site if you disable cookies.", "right.access"),
+    ("You can delete existing cookies from your browser at any time.", "right.erasure"),
+    ("You can opt out at https://example.com/optout, which we operate for you.", "practice.encryption"),
+    ("By using the Service, you agree to the collection and use of information in accordance with this policy.",
+     "practice.legal_basis"),
+    ("We periodically review our Privacy Policy, and we may update it to reflect changes in our practices.",
+     "practice.change_notification"),
+    ("Media Access Control address, network type and device log information are collected.",
+     "practice.security_measures"),
+    ("We may also be required to use technical measures that would require a change to our systems.",
+     "practice.security_measures"),
+    ("We will post an updated policy on this page and change the 'last updated' line above.",
+     "recipient.social_networks"),
+    ("Our app lets you delete videos within the app at any time.", "practice.retention_stated"),
+])
+def test_words_in_another_sense_are_no_evidence(sentence: str, code: str) -> None:
+    assert code not in codes_for(sentence)

@@ -52,7 +52,11 @@ SPECS: dict[str, Spec] = {
         _opp_code_labels, PRIVBERT,
         ("gold: a segment counts for a category (and polarity) when at least 2 of its 3 annotators gave it",
          "polarity: 'Does Not' annotations are denials; categories without that attribute are statements",
-         "categories 'Other' and 'Do Not Track' have no taxonomy code and are not scored")),
+         "categories 'Other' and 'Do Not Track' have no taxonomy code and are not scored",
+         "Data Security: the corpora README maps practice.encryption; the codebook's added "
+         "practice.security_measures (security measures, safeguards, their limits) counts for it too",
+         "International and Specific Audiences: practice.children only, as the corpora README maps it "
+         "(statements to California or EU residents, which the category also holds, are not mapped)")),
     "gdpr200": Spec(
         "GDPR-Transparency-200", "passage", read_gdpr200, _gdpr_label_dims,
         lambda dims: {c: (c,) for c in dims}, None,

@@ -38,7 +38,8 @@ OPP115_CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "User Choice/Control": ("right", ("right.marketing_opt_out", "right.withdraw_consent",
                                       "right.permission_control")),
     "Data Retention": ("practice", ("practice.retention_stated", "practice.retention_period")),
-    "Data Security": ("practice", ("practice.encryption",)),
+    # the corpora README maps encryption; the codebook's practice.security_measures is the rest of it
+    "Data Security": ("practice", ("practice.encryption", "practice.security_measures")),
     "Policy Change": ("practice", ("practice.change_notification",)),
     "International and Specific Audiences": ("practice", ("practice.children",)),
 }
