@@ -279,6 +279,13 @@ def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() ->
      "unauthorised access.", "practice.security_measures"),
     ("No method of transmission over the Internet is 100% secure, and we cannot guarantee the security of your "
      "data.", "practice.security_measures"),
+    ("We will release the latest privacy policy on this page whenever it changes.", "practice.change_notification"),
+    ("The date this privacy policy was last revised is shown at the top of the page.", "practice.change_notification"),
+    ("We process your personal data when we have your consent.", "practice.legal_basis"),
+    ("Our service providers may be located in a country outside the area of the European Economic Area, and we may "
+     "transfer your data to them.", "practice.intl_transfer"),
+    ("We may instruct trusted third parties to perform services in respect of your personal data on our behalf.",
+     "recipient.service_providers"),
 ])
 def test_general_phrasings_are_found(sentence: str, code: str) -> None:
     assert code in codes_for(sentence)
@@ -301,6 +308,8 @@ def test_general_phrasings_are_found(sentence: str, code: str) -> None:
     ("We will post an updated policy on this page and change the 'last updated' line above.",
      "recipient.social_networks"),
     ("Our app lets you delete videos within the app at any time.", "practice.retention_stated"),
+    ("We may instruct trusted third parties to perform services in respect of your personal data on our behalf.",
+     "recipient.third_parties"),
 ])
 def test_words_in_another_sense_are_no_evidence(sentence: str, code: str) -> None:
     assert code not in codes_for(sentence)
