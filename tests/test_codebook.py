@@ -286,6 +286,7 @@ def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() ->
      "transfer your data to them.", "practice.intl_transfer"),
     ("We may instruct trusted third parties to perform services in respect of your personal data on our behalf.",
      "recipient.service_providers"),
+    ("We use your e-mail address for direct marketing; you may opt out at any time.", "practice.marketing_use"),
 ])
 def test_general_phrasings_are_found(sentence: str, code: str) -> None:
     assert code in codes_for(sentence)
@@ -310,6 +311,11 @@ def test_general_phrasings_are_found(sentence: str, code: str) -> None:
     ("Our app lets you delete videos within the app at any time.", "practice.retention_stated"),
     ("We may instruct trusted third parties to perform services in respect of your personal data on our behalf.",
      "recipient.third_parties"),
+    # a use named only as what a right is about
+    ("You have the right to object to the use of your personal data for direct marketing purposes.",
+     "practice.marketing_use"),
+    ("You also have the right to object where we are processing your personal data for direct marketing purposes.",
+     "practice.marketing_use"),
 ])
 def test_words_in_another_sense_are_no_evidence(sentence: str, code: str) -> None:
     assert code not in codes_for(sentence)
