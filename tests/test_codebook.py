@@ -287,6 +287,10 @@ def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() ->
     ("We may instruct trusted third parties to perform services in respect of your personal data on our behalf.",
      "recipient.service_providers"),
     ("We use your e-mail address for direct marketing; you may opt out at any time.", "practice.marketing_use"),
+    ("You may opt out of the collection, use and disclosure of your personal data for such purposes.",
+     "right.objection"),
+    ("We provide your data in a portable format that allows you to transfer it to another service.",
+     "right.portability"),
 ])
 def test_general_phrasings_are_found(sentence: str, code: str) -> None:
     assert code in codes_for(sentence)
