@@ -291,6 +291,12 @@ def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() ->
      "right.objection"),
     ("We provide your data in a portable format that allows you to transfer it to another service.",
      "right.portability"),
+    ("For the personal data in your account, you may also access and change them by e-mail.", "right.access"),
+    ("The service may allow registered users to access their account information at any time.", "right.access"),
+    ("You have the right to ask us not to contact you for marketing purposes.", "right.marketing_opt_out"),
+    ("You can contact us at any time to decline promotional information.", "right.marketing_opt_out"),
+    ("You have the right to contact the competent government authorities if you believe your rights were "
+     "violated.", "right.complaint"),
 ])
 def test_general_phrasings_are_found(sentence: str, code: str) -> None:
     assert code in codes_for(sentence)
