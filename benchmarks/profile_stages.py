@@ -26,6 +26,7 @@ from analysis.match import lowered, match_rules  # noqa: E402
 from analysis.metrics import compute_metrics  # noqa: E402
 from analysis.prefilter import TriggerIndex  # noqa: E402
 from analysis.segment import segment  # noqa: E402
+from analysis.verifier import load_verifier, verify  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,12 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     book = load_codebook()
     rows = [segment(t) for t in texts]
     index = [TriggerIndex(lowered(t), r) for t, r in zip(texts, rows)]
+    found = [match_rules(t, r, book, index=ix) for t, r, ix in zip(texts, rows, index)]
+    model = load_verifier()
     stages: dict[str, Callable[[], object]] = {
         "segmentation": lambda: [segment(t) for t in texts],
         "word index": lambda: [TriggerIndex(lowered(t), r) for t, r in zip(texts, rows)],
         "candidate rows (prefilter)": lambda: [ix.masks(book.triggers) for ix in index],
         "codebook matching (incl. candidate rows)": lambda: [
             match_rules(t, r, book, index=ix) for t, r, ix in zip(texts, rows, index)],
+        "data-type verifier": lambda: [verify(t, r, f, model) for t, r, f in zip(texts, rows, found)],
         "facts": lambda: [extract_facts(t, r, index=ix) for t, r, ix in zip(texts, rows, index)],
         "metrics (readability, hedges)": lambda: [compute_metrics(t, r, 0, 0) for t, r in zip(texts, rows)],
     }
