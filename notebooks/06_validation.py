@@ -221,8 +221,8 @@ show_evidence(L(sentence_errors.drop(columns="start")).rename(columns={"sentence
 #
 # Rules propose, a model checks: each data-type finding of the rules is scored by a logistic regression over
 # the words of its sentence, list lead-in and heading (`analysis.verifier`), and dropped below the model's
-# threshold. It is trained (`python -m analysis train-verifier`) on the project's own sentence labels of 28
-# market policies (`data/annotations/market_sentences/`), never on these five policies, so the second pair of
+# threshold. It is trained (`python -m analysis train-verifier`) on the project's own sentence labels of
+# smart-home market policies (`data/annotations/market_sentences/`), never on these five policies, so the second pair of
 # rows below measures it on text it never saw. The first pair is cross-validated on its training policies:
 # each policy's findings are scored by a model trained without that policy. Every score in this notebook above
 # already includes the verifier.

@@ -295,6 +295,7 @@ def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() ->
     ("The service may allow registered users to access their account information at any time.", "right.access"),
     ("You have the right to ask us not to contact you for marketing purposes.", "right.marketing_opt_out"),
     ("You can contact us at any time to decline promotional information.", "right.marketing_opt_out"),
+    ("We may share your personal data with our affiliates and business partners.", "recipient.affiliates"),
     ("You have the right to contact the competent government authorities if you believe your rights were "
      "violated.", "right.complaint"),
 ])
@@ -321,6 +322,13 @@ def test_general_phrasings_are_found(sentence: str, code: str) -> None:
     ("Our app lets you delete videos within the app at any time.", "practice.retention_stated"),
     ("We may instruct trusted third parties to perform services in respect of your personal data on our behalf.",
      "recipient.third_parties"),
+    ("You consent to the transfer of your information to any country where we have affiliates or where our service "
+     "providers are located.", "recipient.service_providers"),
+    ("You consent to the transfer of your information to any country where we have affiliates.",
+     "recipient.affiliates"),
+    ("We may use your e-mail address to provide you with information relating to goods and services of our "
+     "business partners.",
+     "recipient.service_providers"),
     # a use named only as what a right is about
     ("You have the right to object to the use of your personal data for direct marketing purposes.",
      "practice.marketing_use"),

@@ -297,7 +297,7 @@ def verifier_comparison() -> pd.DataFrame:
     cv = {r["threshold"]: r for r in model.notes["cv"]}
     rules = rules_alone_by_dimension().set_index("dimension").loc["data_type"]
     verified = sentence_level()["sentence_by_dimension"].set_index("dimension").loc["data_type"]
-    market = "28 market policies (7-fold cross-validation by policy)"
+    market = f"{model.notes.get('policies', '')} market policies (7-fold cross-validation by policy)"
     five = "five policies (sentence gold)"
     rows = [(market, "rules", *(cv[0.0][k] for k in ("precision", "recall", "f1"))),
             (market, "rules + verifier", *(cv[model.threshold][k] for k in ("precision", "recall", "f1"))),

@@ -7,7 +7,7 @@ by a logistic-regression model over the words of the sentence, of its list lead-
 its heading, each word feature conjoined with the proposed code and with its dimension.
 
 The model (``data/models/verifier.json``) is trained by :mod:`analysis.verifier_train`
-from the project's own sentence labels of 28 market policies
+from the project's own sentence labels of smart-home market policies
 (``data/annotations/market_sentences``), never from the five policies it is measured on
 and never from OPP-115 or GDPR-Transparency-200. It is plain JSON (feature -> weight),
 applied with the standard library: no scikit-learn import at run time, and the same input

@@ -1,6 +1,6 @@
 """Train the finding verifier (:mod:`analysis.verifier`) from the market sentence labels.
 
-Data: seven coders labelled every unit of 28 market policies (four of them twice) from the
+Data: coders labelled every unit of market policies (a few of them twice) from the
 policy text alone, in ``data/annotations/market_sentences/coders/<coder>/<vendor>.csv``
 (same format as the five policies' coders). The rules run on those policies; each stated
 finding of a verified dimension is an example, positive when a coder gave that code to
@@ -218,7 +218,8 @@ def train(labels_dir: Path = LABELS_DIR) -> tuple[Verifier, list[dict]]:
     threshold, table = cross_validate(exs, positives)
     labelled = [e for e in exs if e.label is not None]
     notes = {
-        "trained_on": "data/annotations/market_sentences (28 smart-home policies, project's own labels)",
+        "trained_on": "data/annotations/market_sentences (smart-home policies, project's own labels)",
+        "policies": len({e.vendor for e in exs} | {k[0] for k in positives}),
         "examples": len(labelled), "positive": sum(e.label for e in labelled),
         "left_out_ambiguous": len(exs) - len(labelled),
         "cross_validation": f"{FOLDS} folds by policy; threshold maximises sentence-level F2",
