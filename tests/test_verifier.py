@@ -64,7 +64,7 @@ def test_features_read_the_unit_its_lead_in_and_heading():
 def test_market_labels_point_at_units_of_the_extracted_text():
     paths = sorted(LABELS_DIR.glob("*/*.csv"))
     texts = market_texts(sorted({p.stem for p in paths}))
-    assert len({p.stem for p in paths}) == 28
+    assert len({p.stem for p in paths}) == 56
     book = load_codebook()
     for path in paths:
         units = {(r.start, r.end) for r in segment(texts[path.stem])}
