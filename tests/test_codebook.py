@@ -296,6 +296,8 @@ def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() ->
     ("You have the right to ask us not to contact you for marketing purposes.", "right.marketing_opt_out"),
     ("You can contact us at any time to decline promotional information.", "right.marketing_opt_out"),
     ("We may share your personal data with our affiliates and business partners.", "recipient.affiliates"),
+    ("We request your e-mail address when you register.", "contact.email"),
+    ("Information you provide to us, such as your name and e-mail address.", "contact.email"),
     ("You have the right to contact the competent government authorities if you believe your rights were "
      "violated.", "right.complaint"),
 ])
@@ -326,6 +328,8 @@ def test_general_phrasings_are_found(sentence: str, code: str) -> None:
      "providers are located.", "recipient.service_providers"),
     ("You consent to the transfer of your information to any country where we have affiliates.",
      "recipient.affiliates"),
+    # the user requesting, or the vendor providing the user with something, is no collection
+    ("To assist you with resetting your password and the modifications you have requested.", "account.credentials"),
     ("We may use your e-mail address to provide you with information relating to goods and services of our "
      "business partners.",
      "recipient.service_providers"),
