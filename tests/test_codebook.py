@@ -297,6 +297,10 @@ def test_a_purpose_under_a_collection_heading_is_no_statement_of_collection() ->
     ("You can contact us at any time to decline promotional information.", "right.marketing_opt_out"),
     ("We may share your personal data with our affiliates and business partners.", "recipient.affiliates"),
     ("We request your e-mail address when you register.", "contact.email"),
+    ("If a decision so made significantly affects your interests, you are entitled to request an explanation.",
+     "practice.automated_decisions"),
+    ("We may analyse your purchase information and service logs and produce indirect portraits of you.",
+     "practice.automated_decisions"),
     ("Information you provide to us, such as your name and e-mail address.", "contact.email"),
     ("You have the right to contact the competent government authorities if you believe your rights were "
      "violated.", "right.complaint"),
@@ -330,6 +334,8 @@ def test_general_phrasings_are_found(sentence: str, code: str) -> None:
      "recipient.affiliates"),
     # the user requesting, or the vendor providing the user with something, is no collection
     ("To assist you with resetting your password and the modifications you have requested.", "account.credentials"),
+    ("We may analyse your purchase information and service logs and produce indirect portraits of you.",
+     "account.profile"),
     ("We may use your e-mail address to provide you with information relating to goods and services of our "
      "business partners.",
      "recipient.service_providers"),
