@@ -80,7 +80,7 @@ def test_a_changed_page_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_page_the_analysis_fails_on_is_excluded_as_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import pipeline
+    from analysis import batch, pipeline
 
     real = pipeline.analyse_many
 
@@ -90,6 +90,7 @@ def test_a_page_the_analysis_fails_on_is_excluded_as_error(tmp_path: Path, monke
         return real(docs, book)
 
     monkeypatch.setattr(pipeline, "analyse_many", failing)
+    monkeypatch.setattr(batch, "analyse_many", failing)  # the market analyses pages as the batch engine does
     raw = _subset(tmp_path, ("020_www-alarm-com.html", "603_www-veluxusa-com.html"))
     pages = M.build_market(raw, tmp_path / "out")["pages"].set_index("vendor")
     assert pages.loc["603_www-veluxusa-com", "reason"] == "error"

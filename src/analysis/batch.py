@@ -61,13 +61,13 @@ def run_jobs(jobs: list[Job], codebook: str | None = None, max_bytes: int = MAX_
         group.append((k, doc))
         size += len(doc.text)
         if size >= GROUP_CHARS:
-            _analyse_group(jobs, group, book, outcomes, budget)
+            analyse_group(jobs, group, book, outcomes, budget)
             group, size = [], 0
-    _analyse_group(jobs, group, book, outcomes, budget)
+    analyse_group(jobs, group, book, outcomes, budget)
     return outcomes  # type: ignore[return-value]
 
 
-def _analyse_group(jobs: list[Job], group: list[tuple[int, Document]], book: Codebook,
+def analyse_group(jobs: list[Job], group: list[tuple[int, Document]], book: Codebook,
                    outcomes: list[Outcome | None], budget: float | None = DEFAULT_BUDGET) -> None:
     """Fill ``outcomes`` for the loaded documents of ``group`` (job index, document).
 

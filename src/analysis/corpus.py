@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import InputError, ManifestError, os_problem
 from .loader import SUPPORTED_SUFFIXES, Document
+from .outputs import write_file_atomic as _write_atomic
 from .paths import MANIFEST_PATH, RAW_POLICIES_DIR
 
 MANIFEST_COLUMNS = ("vendor", "label", "source_file", "sha256", "bytes", "stated_date")
@@ -342,9 +343,3 @@ def _register_locked(src: Path, vendor: str, label: str, raw_dir: Path, manifest
         raise
     read_manifest.cache_clear()
     return reg
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    from .outputs import write_file_atomic
-
-    write_file_atomic(path, data)

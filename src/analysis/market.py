@@ -214,23 +214,25 @@ class PageOutcome:
 
 
 def process_pages(pages: list[MarketPage], raw_dir: Path = MARKET_RAW_DIR) -> list[PageOutcome]:
-    """Verify, extract, screen and analyse pages (one worker's share), in the given order."""
-    screened: list[tuple[MarketPage, str, str, str, str, int]] = []
+    """Extract, screen and analyse pages (one worker's share; :func:`build_market` has verified
+    them against the manifest), in the given order."""
+    screened: list[tuple[MarketPage, Document | None, str, str, str, int]] = []
     for page in pages:
-        path = verify_page(page, raw_dir)
+        path = raw_dir / "html" / page.file
         try:
             doc = read_policy(path, page.page_id)
         except InputError as err:
-            screened.append((page, "", "no_text", err.problem, "", 0))
+            screened.append((page, None, "no_text", err.problem, "", 0))
             continue
         except Exception as err:  # noqa: BLE001 - one page the extractor cannot handle must not stop the rest
-            screened.append((page, "", "no_text", f"cannot be extracted ({type(err).__name__}: {err})", "", 0))
+            screened.append((page, None, "no_text", f"cannot be extracted ({type(err).__name__}: {err})", "", 0))
             continue
         reason, detail, language, terms = screen(doc.text)
-        screened.append((page, doc.text, reason, detail, language, terms))
-    results = _analyse([(page.page_id, text) for page, text, reason, *_ in screened if not reason])
+        screened.append((page, doc, reason, detail, language, terms))
+    results = _analyse([doc for _, doc, reason, *_ in screened if not reason])
     out = []
-    for page, text, reason, detail, language, terms in screened:
+    for page, doc, reason, detail, language, terms in screened:
+        text = doc.text if doc else ""
         result = None if reason else results[page.page_id]
         if isinstance(result, str):
             reason, detail, result = "error", result, None
@@ -238,22 +240,16 @@ def process_pages(pages: list[MarketPage], raw_dir: Path = MARKET_RAW_DIR) -> li
     return out
 
 
-def _analyse(texts: list[tuple[str, str]]) -> dict[str, PolicyResult | str]:
-    """Analyse (page id, text) pairs together; should that fail, one by one, a failure becoming its message."""
-    from .pipeline import analyse, analyse_many
+def _analyse(docs: list[Document]) -> dict[str, PolicyResult | str]:
+    """Analyse the documents together, as the batch engine does (:func:`analysis.batch.analyse_group`:
+    under the time budget; should that fail, one by one); a failure becomes its one-line message."""
+    from .batch import analyse_group
+    from .codebook import load_codebook
 
-    docs = [Document(path=v, vendor=v, text=t, sha256="", fmt="html") for v, t in texts]
-    try:
-        return dict(zip((d.vendor for d in docs), analyse_many(docs)))
-    except Exception:  # noqa: BLE001 - find the page that triggers it
-        pass
-    out: dict[str, PolicyResult | str] = {}
-    for doc in docs:
-        try:
-            out[doc.vendor] = analyse(doc)
-        except Exception as err:  # noqa: BLE001 - one page must not stop the rest
-            out[doc.vendor] = f"internal error {type(err).__name__}: {err}"
-    return out
+    jobs = [(doc.vendor, doc.path) for doc in docs]
+    outcomes: list = [None] * len(docs)
+    analyse_group(jobs, list(enumerate(docs)), load_codebook(), outcomes)
+    return {job[0]: (result if result is not None else error) for job, result, error in outcomes}
 
 
 def _process_chunk(args: tuple[list[MarketPage], str]) -> list[PageOutcome]:
@@ -264,14 +260,15 @@ def run_pages(pages: list[MarketPage], raw_dir: Path = MARKET_RAW_DIR, jobs: int
     """:func:`process_pages` over all pages, in ``jobs`` worker processes when more than one."""
     if jobs <= 1:
         return process_pages(pages, raw_dir)
-    size = max(1, min(8, len(pages) // (jobs * 4)))
-    parts = [(pages[i:i + size], str(raw_dir)) for i in range(0, len(pages), size)]
+    from .batch import _ignore_sigint, chunks
+
+    parts = [(part, str(raw_dir)) for part in chunks(pages, jobs, largest=8)]
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["analysis.market_worker"])  # workers inherit the codebook and language model
     else:
         ctx = mp.get_context("spawn")
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_ignore_sigint) as pool:
         results = pool.imap(_process_chunk, parts)
         import pyarrow.parquet  # noqa: F401 - imported while the workers run: the tables are built next
         import pandas  # noqa: F401

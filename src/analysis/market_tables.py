@@ -48,11 +48,7 @@ DIMENSION_OF_MEASURE = {"data_types": "data_type", "recipients": "recipient", "g
                         "practices": "practice"}
 
 
-def stated(practices: pd.DataFrame) -> pd.DataFrame:
-    """Rows that state their code (``polarity == "states"``), or all rows while there is no polarity."""
-    if "polarity" in practices.columns:
-        return practices[practices["polarity"] == "states"]
-    return practices  # outputs without a polarity column: every finding counts as "states"
+stated = tables.stating  # rows that state their code (all rows of outputs without a polarity column)
 
 
 def used_pages(market: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -242,11 +238,6 @@ def ordinal(value: float) -> str:
     n = int(round(value))
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def _p(stand: pd.DataFrame, vendor: str, measure: str) -> tuple[float, float]:
-    row = stand[(stand["vendor"] == vendor) & (stand["measure"] == measure)].iloc[0]
-    return row["value"], row["percentile"]
 
 
 def finding_distribution(market_values: pd.DataFrame, stand: pd.DataFrame) -> str:

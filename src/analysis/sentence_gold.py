@@ -39,16 +39,22 @@ CODER_COLUMNS = ["vendor", "sentence_id", "start", "end", "code", "polarity", "c
 Key = tuple[str, int, int, str]  # vendor, start, end, code
 
 
+def read_coder_file(path: Path) -> list[dict[str, str]]:
+    """The rows of one coder's labels of one policy (a CSV with ``CODER_COLUMNS``)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames != CODER_COLUMNS:
+            raise ValueError(f"{path}: columns must be {','.join(CODER_COLUMNS)}")
+        return list(reader)
+
+
+def label_key(r: dict[str, str]) -> Key:
+    """A coder row's (vendor, start, end, code)."""
+    return r["vendor"], int(r["start"]), int(r["end"]), r["code"]
+
+
 def _read_coder(directory: Path) -> dict[Key, dict[str, str]]:
-    rows: dict[Key, dict[str, str]] = {}
-    for path in sorted(directory.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            if reader.fieldnames != CODER_COLUMNS:
-                raise ValueError(f"{path}: columns must be {','.join(CODER_COLUMNS)}")
-            for r in reader:
-                rows[(r["vendor"], int(r["start"]), int(r["end"]), r["code"])] = r
-    return rows
+    return {label_key(r): r for path in sorted(directory.glob("*.csv")) for r in read_coder_file(path)}
 
 
 def read_coders(coders_dir: Path = CODERS_DIR) -> tuple[dict[Key, dict[str, str]], dict[Key, dict[str, str]]]:

@@ -28,11 +28,11 @@ from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
+from .match import STATES
 from .paths import DATA_DIR
 from .segment import Segment
 
 MODEL_PATH: Path = DATA_DIR / "models" / "verifier.json"
-STATES = "states"
 
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d+")
 

@@ -24,7 +24,6 @@ The cross-validated scores are written into the model's ``notes``.
 from __future__ import annotations
 
 import argparse
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +57,12 @@ class Example:
 
 def read_labels(directory: Path = LABELS_DIR) -> dict[tuple[str, int, str], list[tuple[str, str]]]:
     """(vendor, unit start, code) -> [(polarity, certainty)] over all coders."""
+    from .sentence_gold import read_coder_file
+
     labels: dict[tuple[str, int, str], list[tuple[str, str]]] = defaultdict(list)
     for path in sorted(directory.glob("*/*.csv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            for r in csv.DictReader(f):
-                labels[(r["vendor"], int(r["start"]), r["code"])].append((r["polarity"], r["certainty"]))
+        for r in read_coder_file(path):
+            labels[(r["vendor"], int(r["start"]), r["code"])].append((r["polarity"], r["certainty"]))
     return labels
 
 
@@ -121,7 +121,7 @@ def agreement(labels_dir: Path = LABELS_DIR):
     codes, any polarity), as :func:`analysis.sentence_gold.kappa_table` reports it."""
     from .codebook import load_codebook
     from .segment import segment
-    from .sentence_gold import kappa_table
+    from .sentence_gold import kappa_table, label_key, read_coder_file
 
     by_vendor: dict[str, list[Path]] = defaultdict(list)
     for path in sorted(labels_dir.glob("*/*.csv")):
@@ -132,9 +132,7 @@ def agreement(labels_dir: Path = LABELS_DIR):
     b: dict = {}
     for v in shared:
         for side, path in zip((a, b), by_vendor[v]):
-            with path.open(encoding="utf-8", newline="") as f:
-                for r in csv.DictReader(f):
-                    side[(r["vendor"], int(r["start"]), int(r["end"]), r["code"])] = r
+            side.update(dict.fromkeys(map(label_key, read_coder_file(path))))
     n_units = sum(len(segment(texts[v])) for v in shared)
     return shared, kappa_table(a, b, n_units, load_codebook().dimensions)
 

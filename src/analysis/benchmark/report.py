@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..outputs import write_file_atomic
 from .datasets import ANY, DENIES, STATES
 from .score import Predictions
 
@@ -96,13 +97,6 @@ def render(result: dict) -> str:
     return "\n".join(out)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    from ..outputs import write_file_atomic
-
-    write_file_atomic(path, text)
-
-
 def to_json(result: dict) -> str:
     """Deterministic JSON of a result: one key per line, one score row per line."""
     def dump(v: object) -> str:
@@ -185,10 +179,10 @@ def benchmark_cli(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     try:
         if args.json:
-            write_atomic(Path(args.json), to_json(result))
+            write_file_atomic(Path(args.json), to_json(result))
         if args.csv:
             for part in ("by_dimension", "by_label"):
-                write_atomic(Path(args.csv) / f"{args.name}_{part}.csv", to_csv(result[part], ROW_COLUMNS))
+                write_file_atomic(Path(args.csv) / f"{args.name}_{part}.csv", to_csv(result[part], ROW_COLUMNS))
     except OSError as err:
         raise InputError(args.json or args.csv, f"cannot write ({err.strerror or err})") from None
     s = material["seconds"]
@@ -264,12 +258,9 @@ def readme_main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     readme, files = Path(args[0]), [Path(a) for a in args[1:]]
     results = [json.loads(f.read_text(encoding="utf-8")) for f in files]
-    write_atomic(readme, update_readme(readme, results))
+    write_file_atomic(readme, update_readme(readme, results))
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(readme_main())
 
 
 def load_results(directory: Path | str) -> dict[str, dict]:
@@ -297,3 +288,7 @@ def dimension_frame(results: dict[str, dict], polarity: str = STATES):
                              "f1": r["f1"], "baseline_f1": base.get(r["dimension"], {}).get("f1")})
     return pd.DataFrame(rows, columns=["benchmark", "level", "dimension", "gold", "precision", "recall", "f1",
                                        "baseline_f1"])
+
+
+if __name__ == "__main__":
+    sys.exit(readme_main())
