@@ -38,7 +38,6 @@ import argparse
 import csv
 import hashlib
 import multiprocessing as mp
-import os
 import re
 import shutil
 import sys
@@ -50,6 +49,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError, ManifestError, SchemaError
 from .loader import Document, read_policy
+from .outputs import publish_dir
 from .paths import PROCESSED_DIR, RAW_DIR
 
 if TYPE_CHECKING:
@@ -328,16 +328,9 @@ def write_parquet(frames: dict[str, pd.DataFrame], out_dir: Path) -> None:
         for name, df in frames.items():
             table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd", row_group_size=1_000_000)
-        os.chmod(tmp, 0o755)
-        old = out_dir.with_name(f".{out_dir.name}.old")
-        if out_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        publish_dir(tmp, out_dir, {f"{name}.parquet" for name in frames})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the previous tables, or what a failure left
 
 
 def read_market(directory: str | Path | None = None) -> dict[str, pd.DataFrame]:

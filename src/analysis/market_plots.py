@@ -2,8 +2,8 @@
 
 Each helper draws onto axes it is given (house style, :mod:`analysis.plotting` colours); the
 seed vendors always get the same Okabe–Ito colour, in manifest order, so the charts read together.
-Labels are passed through :func:`plain` so that a ``$`` in a vendor or host name is never read as
-matplotlib mathtext.
+Tick and legend labels are drawn with mathtext off (``plotting.PLAIN``), so that a ``$`` in a vendor or
+host name is shown as typed.
 """
 from __future__ import annotations
 
@@ -17,15 +17,16 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .corpus import vendor_labels
 from .market_tables import MEASURES, measure_sizes
-from .plotting import OKABE_ITO
+from .plotting import OKABE_ITO, PLAIN
 
 MARKET_GREY = "0.75"
 STACK_COLOURS = (OKABE_ITO[2], OKABE_ITO[5], "0.8")  # states, denies, says nothing
 
 
-def plain(label: str) -> str:
-    """A label with ``$`` escaped, so matplotlib shows it as typed."""
-    return str(label).replace("$", r"\$")
+def _plain_legend(legend) -> None:  # noqa: ANN001 - a matplotlib Legend
+    """Show the legend's labels as typed (a ``$`` in a label is no mathtext), as ``plotting`` does."""
+    for text in legend.get_texts():
+        text.set_parse_math(False)
 
 
 def seed_colours(vendors: Sequence[str]) -> dict[str, str]:
@@ -46,14 +47,14 @@ def distributions(fig: Figure, market_values: pd.DataFrame, seed_values: pd.Data
         top = counts.max()
         for k, (vendor, value) in enumerate(seed_values[m].items()):
             offset = (k - (len(seed_values) - 1) / 2) * 0.12  # side by side when two seeds share a value
-            ax.axvline(value + offset, color=colours[vendor], linewidth=2.2, label=plain(labels.get(vendor, vendor)))
+            ax.axvline(value + offset, color=colours[vendor], linewidth=2.2, label=labels.get(vendor, vendor))
         ax.set_xlim(-0.8, n + 0.8)
         ax.set_ylim(0, top * 1.15)
         ax.set_title(f"{MEASURES[m]} (of {n})")
         ax.set_xlabel("codes stated")
         ax.set_ylabel("policies")
     handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0), frameon=False)
+    _plain_legend(fig.legend(handles, names, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0), frameon=False))
     fig.subplots_adjust(bottom=0.15, hspace=0.45, wspace=0.25)
     return list(axes)
 
@@ -65,7 +66,7 @@ def texts_scatter(ax: Axes, market: pd.DataFrame, seed: pd.DataFrame) -> Axes:
     labels = vendor_labels()
     for vendor, row in seed.iterrows():
         ax.scatter([row["words"]], [row["flesch_reading_ease"]], s=60, color=colours[vendor], edgecolor="black",
-                   linewidth=0.6, zorder=3, label=plain(labels.get(vendor, vendor)))
+                   linewidth=0.6, zorder=3, label=labels.get(vendor, vendor))
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))  # plain numbers, not mathtext powers
     ax.xaxis.set_minor_formatter(NullFormatter())
@@ -73,7 +74,7 @@ def texts_scatter(ax: Axes, market: pd.DataFrame, seed: pd.DataFrame) -> Axes:
     ax.text(ax.get_xlim()[0] * 1.05, 29, "below 30: very difficult", va="top", fontsize=9, color="0.3")
     ax.set_xlabel("words (log scale)")
     ax.set_ylabel("Flesch reading ease (higher is easier)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
+    _plain_legend(ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False))
     return ax
 
 
@@ -88,7 +89,7 @@ def stacked_topics(ax: Axes, counts: pd.DataFrame, title: str = "") -> Axes:
             if v >= 8:
                 ax.text(x0 + v / 2, yi, f"{v:.0f}", ha="center", va="center", fontsize=10)
         left += values
-    ax.set_yticks(y, [plain(t) for t in counts.index])
+    ax.set_yticks(y, [str(t) for t in counts.index], **PLAIN)
     ax.invert_yaxis()
     ax.set_xlabel("policies")
     ax.tick_params(axis="y", length=0)
@@ -105,14 +106,14 @@ DIMENSION_NOUNS = {"data_type": "data type", "permission": "permission", "recipi
 def prevalence_bars(ax: Axes, rows: pd.DataFrame, split: int | None = None, title: str = "") -> Axes:
     """Horizontal bars of ``rows.share`` (0-1) labelled '<label> (<dimension>)', one line each;
     a rule after the first ``split`` rows separates the most from the least common."""
-    labels = [plain(f"{lab.split(' (')[0][:48]} ({DIMENSION_NOUNS.get(d, d)})")
+    labels = [f"{lab.split(' (')[0][:48]} ({DIMENSION_NOUNS.get(d, d)})"
               for lab, d in zip(rows["label"], rows["dimension"])]
     values = rows["share"].to_numpy(dtype=float) * 100
     y = np.arange(len(rows))
     ax.barh(y, values, color=OKABE_ITO[0], height=0.65)
     for yi, v in zip(y, values):
         ax.text(v + 1, yi, f"{v:.0f}%", va="center", fontsize=9)
-    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_yticks(y, labels, fontsize=9, **PLAIN)
     ax.invert_yaxis()
     ax.set_xlim(0, 112)
     ax.set_xlabel("% of market policies stating it")

@@ -112,7 +112,7 @@ class TableWriter:
             for fh, _ in self._files.values():
                 fh.close()  # type: ignore[attr-defined]
             assert self._stage is not None
-            _publish_dir(self._stage, self._target)
+            publish_dir(self._stage, self._target)
         finally:
             self._cleanup()
 
@@ -160,8 +160,10 @@ def _publishing(directory: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def _publish_dir(stage: Path, target: Path) -> None:
-    """Make the complete tables of ``stage`` the contents of ``target``, in one step if possible."""
+def publish_dir(stage: Path, target: Path, names: set[str] | None = None) -> None:
+    """Make the complete files ``names`` of ``stage`` (default: the four CSV tables) the contents
+    of ``target``, in one step if possible, under a lock on its parent. Afterwards ``stage`` holds
+    the previous files (or nothing); the caller deletes it."""
     mask = os.umask(0)
     os.umask(mask)
     with _publishing(target.parent):
@@ -174,7 +176,7 @@ def _publish_dir(stage: Path, target: Path) -> None:
             return
         if not stat.S_ISDIR(st.st_mode):
             raise NotADirectoryError(errno.ENOTDIR, "--out must be a directory", str(target))
-        names = {f"{name}.csv" for name in TABLES}
+        names = names or {f"{name}.csv" for name in TABLES}
         if stage.parent != target and set(os.listdir(target)) <= names and _exchange(stage, target):
             os.chmod(target, stat.S_IMODE(st.st_mode))
             return  # stage now holds the previous tables; _cleanup deletes them
